@@ -1,0 +1,31 @@
+"""ptce-mono: validate PTCE case-study monographs against a shared grid and publish them as a dossier."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import ConfigError, CorpusError, GridError, PtceError, RenderError, SandboxViolation
+from .grid import Grid, load_grid
+from .monograph import Monograph, parse_monograph
+from .problems import Position, Problem, Severity
+from .validate import CheckResult, check_paths, validate
+
+__all__ = [
+    "CheckResult",
+    "ConfigError",
+    "CorpusError",
+    "Grid",
+    "GridError",
+    "Monograph",
+    "Position",
+    "Problem",
+    "PtceError",
+    "RenderError",
+    "SandboxViolation",
+    "Severity",
+    "__version__",
+    "check_paths",
+    "load_grid",
+    "parse_monograph",
+    "validate",
+]

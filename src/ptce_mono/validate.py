@@ -1,0 +1,157 @@
+"""Validate stage: the grid's rules applied to parsed monographs, one file and the whole corpus."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .grid import Grid
+from .monograph import Monograph, parse_monograph
+from .problems import Position, Problem, ProblemList, Severity
+
+# Completeness of one section, as the summary table and the cross-case matrix show it.
+WRITTEN, THIN, GAP, MISSING = "written", "thin", "gap", "missing"
+
+
+def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
+    spec = grid.section(section_id)
+    found = [s for s in monograph.sections if s.id == section_id]
+    if not found:
+        return MISSING
+    section = found[0]
+    if section.is_gap:
+        return GAP
+    if section.words == 0:
+        return MISSING
+    return THIN if section.words < spec.min_words else WRITTEN
+
+
+def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
+    """Problems of one monograph: those found while parsing, then the grid's section rules."""
+    problems = ProblemList(monograph.path)
+    problems.items.extend(monograph.problems)
+    if not monograph.meta and not monograph.sections:
+        return problems.items
+    published = monograph.is_published
+    # Incomplete drafts are expected: what would fail a published monograph only warns on a draft.
+    severity = Severity.ERROR if published else Severity.WARNING
+    seen: dict[str, Position] = {}
+    last_index = -1
+    order = grid.section_ids
+    for section in monograph.sections:
+        if section.id is None:
+            continue
+        if section.id in seen:
+            problems.error(section.position, "duplicate-section",
+                           f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
+                           "Merge the two sections.")
+            continue
+        seen[section.id] = section.position
+        index = order.index(section.id)
+        if index < last_index:
+            problems.warning(section.position, "section-order",
+                             f"`{section.heading}` comes after a section that follows it in the grid",
+                             f"Grid order: {', '.join(grid.section(i).title for i in order)}.")
+        last_index = max(last_index, index)
+        spec = grid.section(section.id)
+        for gap in section.gaps:
+            problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
+        if section.is_gap:
+            if spec.required and published:
+                problems.error(section.position, "gap-in-published",
+                               f"required section `{spec.title}` is a gap in a published monograph",
+                               "A monograph whose required sections cannot be written stays `status: draft`.")
+            continue
+        if section.words == 0:
+            problems.add(section.position, severity, "empty-section", f"section `{spec.title}` is empty",
+                         "Write it, or mark it with a `::: lacune` block saying why the sources are silent.")
+        elif section.words < spec.min_words:
+            problems.warning(section.position, "thin-section",
+                             f"section `{spec.title}` has {section.words} words; the grid expects at least {spec.min_words}")
+    for spec in grid.sections:
+        if spec.required and spec.id not in seen:
+            problems.add(Position(monograph.body_start_line, 1), severity, "missing-section",
+                         f"required section `{spec.title}` is missing",
+                         f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.")
+    if published:
+        swot = monograph.meta.get("swot") or {}
+        if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):
+            problems.info(monograph.front_position, "no-swot",
+                          "this published monograph has no SWOT items: the cross-case SWOT will list it as such")
+    return problems.items
+
+
+def validate(monographs: list[Monograph], grid: Grid) -> list[Problem]:
+    """All problems of all monographs, plus those of the corpus as a whole, sorted by place."""
+    problems: list[Problem] = []
+    for monograph in monographs:
+        problems.extend(validate_monograph(monograph, grid))
+    problems.extend(_corpus_problems(monographs))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_id: dict[str, list[Monograph]] = defaultdict(list)
+    for monograph in monographs:
+        if "id" in monograph.meta:
+            by_id[monograph.id].append(monograph)
+            stem = Path(monograph.path).stem
+            if stem != monograph.id:
+                problems.append(Problem(monograph.path, Position(), Severity.WARNING, "file-name",
+                                        f"the file name `{stem}` differs from the id `{monograph.id}`",
+                                        f"Rename the file `{monograph.id}.md`."))
+    for pole_id, group in by_id.items():
+        if len(group) > 1:
+            for monograph in group:
+                others = ", ".join(m.path for m in group if m is not monograph)
+                problems.append(Problem(monograph.path, Position(), Severity.ERROR, "duplicate-id",
+                                        f"the id `{pole_id}` is also used by {others}",
+                                        "Each pole needs its own id."))
+    return problems
+
+
+def find_monographs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """The Markdown files named by `paths` (files, or folders searched recursively), sorted."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                found.extend(Path(root) / f for f in sorted(files)
+                             if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md")
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem(str(path), Position(), Severity.ERROR, "no-such-file",
+                                    "no such file or folder"))
+    return sorted(dict.fromkeys(found)), problems
+
+
+@dataclass
+class CheckResult:
+    monographs: list[Monograph]
+    problems: list[Problem]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+def check_paths(paths: list[str | Path], grid: Grid, root: Path | None = None) -> CheckResult:
+    """Parse and validate every monograph under `paths`."""
+    files, problems = find_monographs(paths)
+    monographs = [parse_monograph(f, grid, display_path=_display(f, root)) for f in files]
+    problems.extend(validate(monographs, grid))
+    return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
+
+
+def _display(path: Path, root: Path | None) -> str:
+    base = root or Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
