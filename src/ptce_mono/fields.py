@@ -92,7 +92,7 @@ class FieldReader:
                     entry.key_position,
                     "empty-field",
                     f"`{key}` has no value",
-                    f"Give a value, or declare it unknown: `{key}: {{inconnu: \"raison\"}}`.",
+                    f'Give a value, or declare it unknown: `{key}: {{inconnu: "raison"}}`.',
                 )
                 continue
             value = self.readers[spec.type](spec, entry.value)
@@ -105,7 +105,7 @@ class FieldReader:
                     "missing-field",
                     f"required field `{name}` is missing from the front matter",
                     f"{spec.description} If the sources do not give it, write "
-                    f"`{name}: {{inconnu: \"raison\"}}`.",
+                    f'`{name}: {{inconnu: "raison"}}`.',
                 )
         return meta
 
@@ -117,7 +117,11 @@ class FieldReader:
             return None
         reason = value.entries[key].value
         if not isinstance(reason, Scalar) or not reason.text.strip():
-            self.problems.error(value.position, "unknown-without-reason", f"`{spec.name}` is declared unknown without a reason")
+            self.problems.error(
+                value.position,
+                "unknown-without-reason",
+                f"`{spec.name}` is declared unknown without a reason",
+            )
             return Unknown("")
         return Unknown(reason.text.strip())
 
@@ -151,13 +155,17 @@ class FieldReader:
             return None
         return text
 
-    def check_choice(self, text: str, allowed: tuple[str, ...], spec: FieldSpec, position: Position) -> str | None:
+    def check_choice(
+        self, text: str, allowed: tuple[str, ...], spec: FieldSpec, position: Position
+    ) -> str | None:
         if text in allowed:
             return text
         for candidate in allowed:
             if normalise(candidate) == normalise(text):
                 self.problems.error(
-                    position, "bad-value", f"`{spec.name}`: write `{candidate}`, not `{text}`",
+                    position,
+                    "bad-value",
+                    f"`{spec.name}`: write `{candidate}`, not `{text}`",
                     "Values are written exactly as in the grid.",
                 )
                 return None
@@ -190,13 +198,17 @@ class FieldReader:
         result: list[str] = []
         for item in value.items:
             if not isinstance(item, Scalar) or not item.text.strip():
-                self.problems.error(item.position, "wrong-type", f"each item of `{spec.name}` must be a short text")
+                self.problems.error(
+                    item.position, "wrong-type", f"each item of `{spec.name}` must be a short text"
+                )
                 continue
             text = item.text.strip()
             if allowed and self.check_choice(text, allowed, spec, item.position) is None:
                 continue
             if text in result:
-                self.problems.warning(item.position, "duplicate-item", f"`{text}` is listed twice in `{spec.name}`")
+                self.problems.warning(
+                    item.position, "duplicate-item", f"`{text}` is listed twice in `{spec.name}`"
+                )
                 continue
             result.append(text)
         return result
@@ -255,7 +267,9 @@ class FieldReader:
     def mapping(self, spec: FieldSpec, value: YValue, name: str | None = None) -> Mapping | None:
         if isinstance(value, Mapping):
             return value
-        self.problems.error(value.position, "wrong-type", f"`{name or spec.name}` must be a mapping of `key: value` lines")
+        self.problems.error(
+            value.position, "wrong-type", f"`{name or spec.name}` must be a mapping of `key: value` lines"
+        )
         return None
 
     def sub_text(self, spec: FieldSpec, mapping: Mapping, key: str, required: bool, label: str) -> str | None:
@@ -273,7 +287,9 @@ class FieldReader:
         for key, entry in mapping.entries.items():
             if key not in allowed:
                 self.problems.error(
-                    entry.key_position, "unknown-field", f"unknown key `{key}` in {label}",
+                    entry.key_position,
+                    "unknown-field",
+                    f"unknown key `{key}` in {label}",
                     did_you_mean(key, list(allowed)) or f"Allowed: {', '.join(allowed)}.",
                 )
 
@@ -287,32 +303,43 @@ class FieldReader:
         text = self.sub_text(spec, mapping, "text", True, "`motto`")
         if text is None:
             return None
-        text = text.strip("«» \"“”")
-        return {"text": text, "attribution": self.sub_text(spec, mapping, "attribution", False, "`motto`") or ""}
+        text = text.strip('«» "“”')
+        return {
+            "text": text,
+            "attribution": self.sub_text(spec, mapping, "attribution", False, "`motto`") or "",
+        }
 
     def read_location(self, spec: FieldSpec, value: YValue) -> dict[str, Any] | None:
         mapping = self.mapping(spec, value)
         if mapping is None:
             return None
         label = "`location`"
-        self.unknown_keys(mapping, ("commune", "departement", "region_study", "region_today", "coordinates"), label)
+        self.unknown_keys(
+            mapping, ("commune", "departement", "region_study", "region_today", "coordinates"), label
+        )
         result: dict[str, Any] = {}
         result["commune"] = self.sub_text(spec, mapping, "commune", True, label)
         dep = mapping.get("departement")
         if dep is None:
-            self.problems.error(mapping.position, "missing-field", f"{label} needs `departement` (its code, e.g. \"40\")")
+            self.problems.error(
+                mapping.position, "missing-field", f'{label} needs `departement` (its code, e.g. "40")'
+            )
         elif isinstance(dep, Scalar) and _DEPARTEMENT.match(dep.text.strip().zfill(2)):
             result["departement"] = dep.text.strip().zfill(2)
         else:
             self.problems.error(
-                dep.position, "bad-value", "`departement` must be a département code such as \"40\", \"2A\" or \"974\"",
-                "Quote it so that YAML keeps the leading zero: departement: \"01\".",
+                dep.position,
+                "bad-value",
+                '`departement` must be a département code such as "40", "2A" or "974"',
+                'Quote it so that YAML keeps the leading zero: departement: "01".',
             )
         for key in ("region_study", "region_today"):
             text = self.sub_text(spec, mapping, key, True, label)
             if text is not None:
                 vocab = self.grid.vocabularies[key]
-                result[key] = self.check_choice(text, vocab.values, FieldSpec(key, "choice", True, ""), mapping.get(key).position)  # type: ignore[union-attr]
+                result[key] = self.check_choice(
+                    text, vocab.values, FieldSpec(key, "choice", True, ""), _at(mapping, key)
+                )
         coords = mapping.get("coordinates")
         if coords is not None:
             result["coordinates"] = self.read_coordinates(coords)
@@ -320,7 +347,9 @@ class FieldReader:
 
     def read_coordinates(self, value: YValue) -> tuple[float, float] | None:
         if not isinstance(value, Mapping):
-            self.problems.error(value.position, "wrong-type", "`coordinates` must be `{lat: 43.5, lon: -1.46}`")
+            self.problems.error(
+                value.position, "wrong-type", "`coordinates` must be `{lat: 43.5, lon: -1.46}`"
+            )
             return None
         self.unknown_keys(value, ("lat", "lon"), "`coordinates`")
         numbers = []
@@ -332,7 +361,9 @@ class FieldReader:
                 number = float("nan")
             if not low <= number <= high:
                 self.problems.error(
-                    (item or value).position, "bad-value", f"`coordinates.{key}` must be a number between {low:g} and {high:g}"
+                    (item or value).position,
+                    "bad-value",
+                    f"`coordinates.{key}` must be a number between {low:g} and {high:g}",
                 )
                 return None
             numbers.append(number)
@@ -340,14 +371,18 @@ class FieldReader:
 
     def list_of_mappings(self, spec: FieldSpec, value: YValue) -> list[Mapping]:
         if not isinstance(value, Sequence):
-            self.problems.error(value.position, "wrong-type", f"`{spec.name}` must be a list (one `- ` item per entry)")
+            self.problems.error(
+                value.position, "wrong-type", f"`{spec.name}` must be a list (one `- ` item per entry)"
+            )
             return []
         result = []
         for item in value.items:
             if isinstance(item, Mapping):
                 result.append(item)
             else:
-                self.problems.error(item.position, "wrong-type", f"each entry of `{spec.name}` must be a mapping")
+                self.problems.error(
+                    item.position, "wrong-type", f"each entry of `{spec.name}` must be a mapping"
+                )
         return result
 
     def read_people(self, spec: FieldSpec, value: YValue) -> list[dict[str, str]] | None:
@@ -370,17 +405,26 @@ class FieldReader:
         for item in items:
             label = "a source"
             self.unknown_keys(item, ("title", "publisher", "date", "kind", "url", "note"), label)
-            entry = {key: self.sub_text(spec, item, key, key in ("title", "publisher", "date", "kind"), label) or ""
-                     for key in ("title", "publisher", "date", "kind", "url", "note")}
+            entry = {
+                key: self.sub_text(spec, item, key, key in ("title", "publisher", "date", "kind"), label)
+                or ""
+                for key in ("title", "publisher", "date", "kind", "url", "note")
+            }
             if entry["date"] and not _SOURCE_DATE.match(entry["date"]):
                 self.problems.error(
-                    item.get("date").position, "bad-date",  # type: ignore[union-attr]
-                    f"source date `{entry['date']}` is not YYYY, YYYY-MM, YYYY-MM-DD or a range like 2013-2014",
+                    _at(item, "date"),
+                    "bad-date",
+                    f"source date `{entry['date']}` is not YYYY, YYYY-MM, YYYY-MM-DD "
+                    "or a range like 2013-2014",
                 )
             if entry["kind"]:
-                self.check_choice(entry["kind"], kinds, FieldSpec("kind", "choice", True, ""), item.get("kind").position)  # type: ignore[union-attr]
+                self.check_choice(
+                    entry["kind"], kinds, FieldSpec("kind", "choice", True, ""), _at(item, "kind")
+                )
             if entry["url"] and not entry["url"].startswith(("http://", "https://")):
-                self.problems.error(item.get("url").position, "bad-url", "a source `url` must start with http:// or https://")  # type: ignore[union-attr]
+                self.problems.error(
+                    _at(item, "url"), "bad-url", "a source `url` must start with http:// or https://"
+                )
             if entry["title"]:
                 sources.append(entry)
         return sources
@@ -393,14 +437,19 @@ class FieldReader:
         for key, entry in mapping.entries.items():
             if key not in self.grid.section_ids:
                 self.problems.error(
-                    entry.key_position, "unknown-section", f"`summaries` names unknown section `{key}`",
-                    did_you_mean(key, self.grid.section_ids) or f"Sections: {', '.join(self.grid.section_ids)}.",
+                    entry.key_position,
+                    "unknown-section",
+                    f"`summaries` names unknown section `{key}`",
+                    did_you_mean(key, self.grid.section_ids)
+                    or f"Sections: {', '.join(self.grid.section_ids)}.",
                 )
                 continue
             if isinstance(entry.value, Scalar) and entry.value.text.strip():
                 result[key] = entry.value.text.strip()
             else:
-                self.problems.error(entry.value.position, "wrong-type", f"the summary of `{key}` must be one sentence of text")
+                self.problems.error(
+                    entry.value.position, "wrong-type", f"the summary of `{key}` must be one sentence of text"
+                )
         return result
 
     def read_swot(self, spec: FieldSpec, value: YValue) -> dict[str, list[dict[str, Any]]] | None:
@@ -421,16 +470,28 @@ class FieldReader:
                 theme = self.sub_text(spec, item, "theme", False, label)
                 section = self.sub_text(spec, item, "section", False, label)
                 if theme is not None:
-                    theme = self.check_choice(theme, themes, FieldSpec("theme", "choice", True, ""), item.get("theme").position)  # type: ignore[union-attr]
+                    theme = self.check_choice(
+                        theme, themes, FieldSpec("theme", "choice", True, ""), _at(item, "theme")
+                    )
                 else:
-                    self.problems.warning(item.position, "swot-no-theme", f"{label} has no `theme`",
-                                          "Without a theme the item cannot be grouped across poles.")
+                    self.problems.warning(
+                        item.position,
+                        "swot-no-theme",
+                        f"{label} has no `theme`",
+                        "Without a theme the item cannot be grouped across poles.",
+                    )
                 if section is not None and section not in self.grid.section_ids:
-                    self.problems.error(item.get("section").position, "unknown-section",  # type: ignore[union-attr]
-                                        f"`{section}` is not a grid section", did_you_mean(section, self.grid.section_ids))
+                    self.problems.error(
+                        _at(item, "section"),
+                        "unknown-section",
+                        f"`{section}` is not a grid section",
+                        did_you_mean(section, self.grid.section_ids),
+                    )
                     section = None
                 if text:
-                    result[quadrant].append({"text": text, "theme": theme, "section": section, "line": item.position.line})
+                    result[quadrant].append(
+                        {"text": text, "theme": theme, "section": section, "line": item.position.line}
+                    )
         return result
 
     def read_scores(self, spec: FieldSpec, value: YValue) -> dict[str, int] | None:
@@ -441,12 +502,18 @@ class FieldReader:
         scores = {}
         for key, entry in mapping.entries.items():
             if key not in ids:
-                self.problems.error(entry.key_position, "unknown-indicator", f"`{key}` is not a référentiel indicator",
-                                    did_you_mean(key, ids))
+                self.problems.error(
+                    entry.key_position,
+                    "unknown-indicator",
+                    f"`{key}` is not a référentiel indicator",
+                    did_you_mean(key, ids),
+                )
                 continue
             text = to_plain(entry.value)
             if not (isinstance(text, str) and text in ("1", "2", "3", "4")):
-                self.problems.error(entry.value.position, "bad-score", f"the score of `{key}` must be a level from 1 to 4")
+                self.problems.error(
+                    entry.value.position, "bad-score", f"the score of `{key}` must be a level from 1 to 4"
+                )
                 continue
             scores[key] = int(text)
         return scores
@@ -463,7 +530,9 @@ class FieldReader:
                 continue
             match = _PERCENT.match(item.text.strip()) if isinstance(item, Scalar) else None
             if not match or int(match.group(1)) > 100:
-                self.problems.error(item.position, "bad-value", f"`funding.{key}` must be a share from 0 to 100 %")
+                self.problems.error(
+                    item.position, "bad-value", f"`funding.{key}` must be a share from 0 to 100 %"
+                )
                 continue
             result[key] = int(match.group(1))
         return result
@@ -471,3 +540,9 @@ class FieldReader:
 
 def _suggest_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise(text)).strip("-") or "mon-pole"
+
+
+def _at(mapping: Mapping, key: str) -> Position:
+    """Where `key`'s value is, or the mapping itself when the key is absent."""
+    value = mapping.get(key)
+    return value.position if value is not None else mapping.position

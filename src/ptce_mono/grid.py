@@ -6,13 +6,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GridError
-from .problems import Position, ProblemList, Severity
+from .problems import Position, Problem, ProblemList, Severity
 from .text import normalise
 from .yamlsafe import Mapping, Scalar, Sequence, YValue, load_yaml, to_plain
 
 FIELD_TYPES = {
-    "slug", "text", "motto", "choice", "location", "list", "year", "count", "month",
-    "people", "sources", "summaries", "swot", "scores", "funding",
+    "slug",
+    "text",
+    "motto",
+    "choice",
+    "location",
+    "list",
+    "year",
+    "count",
+    "month",
+    "people",
+    "sources",
+    "summaries",
+    "swot",
+    "scores",
+    "funding",
 }
 SWOT_QUADRANTS = ("strengths", "weaknesses", "opportunities", "threats")
 
@@ -132,9 +145,7 @@ def load_grid(path: str | Path | None = None) -> Grid:
     return grid
 
 
-def _fallback(path: str) -> object:
-    from .problems import Problem
-
+def _fallback(path: str) -> Problem:
     return Problem(path, Position(), Severity.ERROR, "grid-invalid", "the grid is invalid")
 
 
@@ -162,6 +173,8 @@ class _GridReader:
         if not isinstance(value, Scalar):
             self.problems.error(value.position, "grid-type", f"`{key}` must be text")
             return ""
+        if value.is_null:
+            return default or ""
         return value.text
 
     def strings(self, mapping: Mapping, key: str) -> tuple[str, ...]:
@@ -267,7 +280,9 @@ class _GridReader:
             vocabulary = self.text(value, "of", "") or None
             if vocabulary and vocabulary not in vocabularies:
                 self.problems.error(
-                    value.position, "grid-vocabulary", f"field `{name}` refers to unknown vocabulary `{vocabulary}`"
+                    value.position,
+                    "grid-vocabulary",
+                    f"field `{name}` refers to unknown vocabulary `{vocabulary}`",
                 )
             result[name] = FieldSpec(
                 name=name,
@@ -299,21 +314,33 @@ class _GridReader:
         objective_ids = {o.id for o in objectives}
         for obj, item in zip(objectives, _items(raw.get("objectives")), strict=False):
             if obj.general not in general:
-                self.problems.error(item.position, "grid-referentiel", f"objective `{obj.id}` has unknown general objective `{obj.general}`")
+                self.problems.error(
+                    item.position,
+                    "grid-referentiel",
+                    f"objective `{obj.id}` has unknown general objective `{obj.general}`",
+                )
         indicators = []
         for item in _items(raw.get("indicators")):
             ind = Indicator(
-                self.text(item, "id"), self.text(item, "objective"), self.text(item, "title"),
+                self.text(item, "id"),
+                self.text(item, "objective"),
+                self.text(item, "title"),
                 self.text(item, "placement", "stated"),
             )
             if ind.objective not in objective_ids:
-                self.problems.error(item.position, "grid-referentiel", f"indicator `{ind.id}` has unknown objective `{ind.objective}`")
+                self.problems.error(
+                    item.position,
+                    "grid-referentiel",
+                    f"indicator `{ind.id}` has unknown objective `{ind.objective}`",
+                )
             indicators.append(ind)
         for spec in sections:
             for letter in spec.informs:
                 if letter not in objective_ids:
                     self.problems.error(
-                        raw.position, "grid-referentiel", f"section `{spec.id}` informs unknown objective `{letter}`"
+                        raw.position,
+                        "grid-referentiel",
+                        f"section `{spec.id}` informs unknown objective `{letter}`",
                     )
         return Referentiel(levels, general, objectives, tuple(indicators))
 

@@ -102,8 +102,10 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.error(
-                Position(), "file-too-large",
-                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most {MAX_FILE_BYTES // 1_048_576} MiB",
+                Position(),
+                "file-too-large",
+                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
+                f"{MAX_FILE_BYTES // 1_048_576} MiB",
                 "Is this really a monograph? Split it or remove pasted material.",
             )
             return None
@@ -112,22 +114,30 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
         problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.error(Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM).")
+        problems.error(
+            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
+        )
         return None
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        problems.error(_byte_position(data, offset), "binary-file",
-                       f"the file contains binary data (NUL byte at offset {offset})",
-                       "A monograph is a Markdown text file.")
+        problems.error(
+            _byte_position(data, offset),
+            "binary-file",
+            f"the file contains binary data (NUL byte at offset {offset})",
+            "A monograph is a Markdown text file.",
+        )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        problems.warning(Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM.")
+        problems.warning(
+            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.error(
-            _byte_position(data, exc.start), "not-utf8",
+            _byte_position(data, exc.start),
+            "not-utf8",
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
         )
@@ -159,25 +169,36 @@ def parse_text(text: str, grid: Grid, shown: str, problems: ProblemList | None =
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
         if len(line) > MAX_LINE_CHARS:
-            problems.warning(Position(number, 1), "long-line",
-                             f"line {number} is {len(line):,} characters long",
-                             "Such lines usually come from a bad paste; break it into paragraphs.")
+            problems.warning(
+                Position(number, 1),
+                "long-line",
+                f"line {number} is {len(line):,} characters long",
+                "Such lines usually come from a bad paste; break it into paragraphs.",
+            )
     meta: dict[str, Any] = {}
     body_start = 1
     front_position = Position(1, 1)
     if not text.strip():
-        problems.error(Position(), "empty-file", "the file is empty", "Start from `ptce-mono new \"Nom du pôle\"`.")
+        problems.error(
+            Position(), "empty-file", "the file is empty", 'Start from `ptce-mono new "Nom du pôle"`.'
+        )
         return Monograph(shown, meta, [], problems.items)
     if lines[0].strip() != "---":
-        problems.error(Position(1, 1), "no-front-matter",
-                       "the file does not start with front matter (a `---` line)",
-                       "The first line must be `---`, then the fields, then a closing `---`.")
+        problems.error(
+            Position(1, 1),
+            "no-front-matter",
+            "the file does not start with front matter (a `---` line)",
+            "The first line must be `---`, then the fields, then a closing `---`.",
+        )
     else:
         closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
         if closing is None:
-            problems.error(Position(1, 1), "front-matter-unclosed",
-                           "the front matter opened on line 1 is never closed",
-                           "Add a line `---` after the last field.")
+            problems.error(
+                Position(1, 1),
+                "front-matter-unclosed",
+                "the front matter opened on line 1 is never closed",
+                "Add a line `---` after the last field.",
+            )
             body_start = len(lines) + 1
         else:
             front = load_yaml("\n".join(lines[1:closing]), problems, line_offset=1)
@@ -188,7 +209,8 @@ def parse_text(text: str, grid: Grid, shown: str, problems: ProblemList | None =
         match = _DAMAGED.search(line)
         if match:
             problems.error(
-                Position(number, match.start() + 1), "damaged-text",
+                Position(number, match.start() + 1),
+                "damaged-text",
                 f"text damaged by a PDF extraction (`{match.group(0)}`)",
                 "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
             )
@@ -219,7 +241,11 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
         number = body_start + offset
         fence_match = _FENCE.match(line)
         if fence:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+            if (
+                fence_match
+                and fence_match.group(1)[0] == fence[0]
+                and len(fence_match.group(1)) >= len(fence)
+            ):
                 fence = None
             buffer.append((number, line))
             continue
@@ -232,8 +258,11 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
                 reason = " ".join(x.strip() for x in gap_open[1] if x.strip())
                 if current is not None:
                     if not reason:
-                        problems.error(Position(gap_open[0], 1), "gap-without-reason",
-                                       "a gap marker must say why the section cannot be written")
+                        problems.error(
+                            Position(gap_open[0], 1),
+                            "gap-without-reason",
+                            "a gap marker must say why the section cannot be written",
+                        )
                     current.gaps.append(Gap(reason, Position(gap_open[0], 1)))
                 gap_open = None
             else:
@@ -243,16 +272,21 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
         if div and div.group(1).lower() in grid.gap_names:
             gap_open = (number, [])
             if current is None:
-                problems.error(Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section")
+                problems.error(
+                    Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section"
+                )
             continue
         heading = _HEADING.match(line)
         if heading:
             level = len(heading.group(1))
             title = (heading.group(2) or "").strip()
             if level == 1:
-                problems.warning(Position(number, 1), "heading-level",
-                                 f"`# {title}` is a level-1 heading",
-                                 "Sections are `##` headings; the pole's name comes from the front matter.")
+                problems.warning(
+                    Position(number, 1),
+                    "heading-level",
+                    f"`# {title}` is a level-1 heading",
+                    "Sections are `##` headings; the pole's name comes from the front matter.",
+                )
                 continue
             if level == 2:
                 close_section()
@@ -261,9 +295,12 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
                 sections.append(current)
                 continue
             if current is None:
-                problems.warning(Position(number, 1), "heading-level",
-                                 f"`{'#' * level} {title}` comes before the first `##` section",
-                                 "Use `##` for grid sections; `###` only inside a section.")
+                problems.warning(
+                    Position(number, 1),
+                    "heading-level",
+                    f"`{'#' * level} {title}` comes before the first `##` section",
+                    "Use `##` for grid sections; `###` only inside a section.",
+                )
                 continue
         if current is None:
             if line.strip() and stray_text_line is None:
@@ -271,31 +308,48 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
             continue
         buffer.append((number, line))
     if gap_open is not None:
-        problems.error(Position(gap_open[0], 1), "gap-unclosed", "the gap marker opened here is never closed",
-                       "Close it with a line `:::`.")
+        problems.error(
+            Position(gap_open[0], 1),
+            "gap-unclosed",
+            "the gap marker opened here is never closed",
+            "Close it with a line `:::`.",
+        )
     close_section()
     if stray_text_line is not None:
-        problems.warning(Position(stray_text_line, 1), "text-outside-section",
-                         "text before the first `##` section is not part of any section and is not printed")
+        problems.warning(
+            Position(stray_text_line, 1),
+            "text-outside-section",
+            "text before the first `##` section is not part of any section and is not printed",
+        )
     return sections
 
 
-def _open_section(title: str, position: Position, index: dict[str, str], grid: Grid, problems: ProblemList) -> Section:
+def _open_section(
+    title: str, position: Position, index: dict[str, str], grid: Grid, problems: ProblemList
+) -> Section:
     explicit = _EXPLICIT_ID.search(title)
     if explicit:
         section_id = explicit.group(1)
         title = title[: explicit.start()].strip()
         if section_id not in grid.section_ids:
-            problems.error(position, "unknown-section", f"`{{#{section_id}}}` is not a grid section id",
-                           did_you_mean(section_id, grid.section_ids))
+            problems.error(
+                position,
+                "unknown-section",
+                f"`{{#{section_id}}}` is not a grid section id",
+                did_you_mean(section_id, grid.section_ids),
+            )
             return Section(None, title, position)
         return Section(section_id, title, position)
     found = index.get(normalise(title))
     if found is None:
         titles = [s.title for s in grid.sections]
         hint = did_you_mean(title, titles + [a for s in grid.sections for a in s.aliases])
-        problems.error(position, "unknown-heading", f"`## {title}` is not a section of the grid",
-                       hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.")
+        problems.error(
+            position,
+            "unknown-heading",
+            f"`## {title}` is not a section of the grid",
+            hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.",
+        )
     return Section(found, title, position)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .grid import Grid
@@ -19,7 +20,9 @@ FORMATS = ("text", "json", "github", "junit")
 def _frame(problem: Problem, cache: dict[str, list[str]]) -> str:
     if problem.path not in cache:
         try:
-            cache[problem.path] = Path(problem.path).read_text(encoding="utf-8", errors="replace").splitlines()
+            cache[problem.path] = (
+                Path(problem.path).read_text(encoding="utf-8", errors="replace").splitlines()
+            )
         except OSError:
             cache[problem.path] = []
     lines = cache[problem.path]
@@ -46,15 +49,25 @@ def format_text(problems: list[Problem], frames: bool = True) -> str:
 
 
 def format_json(problems: list[Problem]) -> str:
-    return json.dumps(
-        [
-            {"path": p.path, "line": p.line, "column": p.column, "severity": str(p.severity),
-             "code": p.code, "message": p.message, "hint": p.hint}
-            for p in problems
-        ],
-        ensure_ascii=False,
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            [
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column,
+                    "severity": str(p.severity),
+                    "code": p.code,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
+                for p in problems
+            ],
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -75,8 +88,10 @@ def format_github(problems: list[Problem]) -> str:
         for p in items:
             kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[p.severity]
             message = f"{p.message} [{p.code}]" + (f" — {p.hint}" if p.hint else "")
-            out.append(f"::{kind} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
-                       f"title={_gh_escape(p.code, True)}::{_gh_escape(message)}\n")
+            out.append(
+                f"::{kind} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
+                f"title={_gh_escape(p.code, True)}::{_gh_escape(message)}\n"
+            )
             if shown[p.severity] < GITHUB_ANNOTATION_CAP:
                 shown[p.severity] += 1
             else:
@@ -98,14 +113,18 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
         by_file[p.path].append(p)
     all_files = list(dict.fromkeys([*files, *by_file]))
     failures = sum(1 for f in all_files if any(p.severity == Severity.ERROR for p in by_file[f]))
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
-           f'<testsuite name="ptce-mono check" tests="{len(all_files)}" failures="{failures}">\n']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<testsuite name="ptce-mono check" tests="{len(all_files)}" failures="{failures}">\n',
+    ]
     for path in all_files:
         errors = [p for p in by_file[path] if p.severity == Severity.ERROR]
-        out.append(f"  <testcase classname=\"ptce-mono\" name={quoteattr(path)}>\n")
+        out.append(f'  <testcase classname="ptce-mono" name={quoteattr(path)}>\n')
         if errors:
             body = "\n".join(f"{p.location()}: {p.message} [{p.code}]" for p in errors)
-            out.append(f"    <failure message={quoteattr(f'{len(errors)} error(s)')}>{escape(body)}</failure>\n")
+            out.append(
+                f"    <failure message={quoteattr(f'{len(errors)} error(s)')}>{escape(body)}</failure>\n"
+            )
         others = [p for p in by_file[path] if p.severity != Severity.ERROR]
         if others:
             body = "\n".join(f"{p.location()}: {p.severity}: {p.message} [{p.code}]" for p in others)
@@ -118,7 +137,7 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
 _SYMBOLS = {WRITTEN: "✔", THIN: "~", GAP: "gap", MISSING: "·"}
 
 
-def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str, object]]:
+def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str, Any]]:
     rows = []
     for m in sorted(monographs, key=lambda m: m.id):
         states = {s.id: section_state(m, s.id, grid) for s in grid.sections}
@@ -135,14 +154,16 @@ def format_summary(monographs: list[Monograph], grid: Grid) -> str:
     short = [s.id[:5] for s in grid.sections]
     width = max(len(str(r["id"])) for r in rows) + 2
     out = ["Completeness (✔ written, ~ thin, gap = sources silent, · missing; * required)\n"]
-    header = "pole".ljust(width) + "status     " + " ".join(
-        (("*" if s.required else " ") + short[i]).ljust(6) for i, s in enumerate(grid.sections))
+    header = (
+        "pole".ljust(width)
+        + "status     "
+        + " ".join((("*" if s.required else " ") + short[i]).ljust(6) for i, s in enumerate(grid.sections))
+    )
     out.append(header + "  unknown fields\n")
     for r in rows:
         states = r["sections"]
-        assert isinstance(states, dict)
         cells = " ".join(_SYMBOLS[states[s.id]].center(6) for s in grid.sections)
-        unknown = ", ".join(r["unknown_fields"])  # type: ignore[arg-type]
+        unknown = ", ".join(r["unknown_fields"])
         out.append(f"{str(r['id']).ljust(width)}{str(r['status']).ljust(11)}{cells}  {unknown}\n")
     published = sum(1 for r in rows if r["status"] == "published")
     out.append(f"{len(rows)} monograph(s): {published} published, {len(rows) - published} draft(s)\n")

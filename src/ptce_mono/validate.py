@@ -44,42 +44,67 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
         if section.id is None:
             continue
         if section.id in seen:
-            problems.error(section.position, "duplicate-section",
-                           f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
-                           "Merge the two sections.")
+            problems.error(
+                section.position,
+                "duplicate-section",
+                f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
+                "Merge the two sections.",
+            )
             continue
         seen[section.id] = section.position
         index = order.index(section.id)
         if index < last_index:
-            problems.warning(section.position, "section-order",
-                             f"`{section.heading}` comes after a section that follows it in the grid",
-                             f"Grid order: {', '.join(grid.section(i).title for i in order)}.")
+            problems.warning(
+                section.position,
+                "section-order",
+                f"`{section.heading}` comes after a section that follows it in the grid",
+                f"Grid order: {', '.join(grid.section(i).title for i in order)}.",
+            )
         last_index = max(last_index, index)
         spec = grid.section(section.id)
         for gap in section.gaps:
             problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
         if section.is_gap:
             if spec.required and published:
-                problems.error(section.position, "gap-in-published",
-                               f"required section `{spec.title}` is a gap in a published monograph",
-                               "A monograph whose required sections cannot be written stays `status: draft`.")
+                problems.error(
+                    section.position,
+                    "gap-in-published",
+                    f"required section `{spec.title}` is a gap in a published monograph",
+                    "A monograph whose required sections cannot be written stays `status: draft`.",
+                )
             continue
         if section.words == 0:
-            problems.add(section.position, severity, "empty-section", f"section `{spec.title}` is empty",
-                         "Write it, or mark it with a `::: lacune` block saying why the sources are silent.")
+            problems.add(
+                section.position,
+                severity,
+                "empty-section",
+                f"section `{spec.title}` is empty",
+                "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
+            )
         elif section.words < spec.min_words:
-            problems.warning(section.position, "thin-section",
-                             f"section `{spec.title}` has {section.words} words; the grid expects at least {spec.min_words}")
+            problems.warning(
+                section.position,
+                "thin-section",
+                f"section `{spec.title}` has {section.words} words; "
+                f"the grid expects at least {spec.min_words}",
+            )
     for spec in grid.sections:
         if spec.required and spec.id not in seen:
-            problems.add(Position(monograph.body_start_line, 1), severity, "missing-section",
-                         f"required section `{spec.title}` is missing",
-                         f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.")
+            problems.add(
+                Position(monograph.body_start_line, 1),
+                severity,
+                "missing-section",
+                f"required section `{spec.title}` is missing",
+                f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
+            )
     if published:
         swot = monograph.meta.get("swot") or {}
         if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):
-            problems.info(monograph.front_position, "no-swot",
-                          "this published monograph has no SWOT items: the cross-case SWOT will list it as such")
+            problems.info(
+                monograph.front_position,
+                "no-swot",
+                "this published monograph has no SWOT items: the cross-case SWOT will list it as such",
+            )
     return problems.items
 
 
@@ -100,16 +125,30 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
             by_id[monograph.id].append(monograph)
             stem = Path(monograph.path).stem
             if stem != monograph.id:
-                problems.append(Problem(monograph.path, Position(), Severity.WARNING, "file-name",
-                                        f"the file name `{stem}` differs from the id `{monograph.id}`",
-                                        f"Rename the file `{monograph.id}.md`."))
+                problems.append(
+                    Problem(
+                        monograph.path,
+                        Position(),
+                        Severity.WARNING,
+                        "file-name",
+                        f"the file name `{stem}` differs from the id `{monograph.id}`",
+                        f"Rename the file `{monograph.id}.md`.",
+                    )
+                )
     for pole_id, group in by_id.items():
         if len(group) > 1:
             for monograph in group:
                 others = ", ".join(m.path for m in group if m is not monograph)
-                problems.append(Problem(monograph.path, Position(), Severity.ERROR, "duplicate-id",
-                                        f"the id `{pole_id}` is also used by {others}",
-                                        "Each pole needs its own id."))
+                problems.append(
+                    Problem(
+                        monograph.path,
+                        Position(),
+                        Severity.ERROR,
+                        "duplicate-id",
+                        f"the id `{pole_id}` is also used by {others}",
+                        "Each pole needs its own id.",
+                    )
+                )
     return problems
 
 
@@ -122,13 +161,17 @@ def find_monographs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-                found.extend(Path(root) / f for f in sorted(files)
-                             if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md")
+                found.extend(
+                    Path(root) / f
+                    for f in sorted(files)
+                    if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md"
+                )
         elif path.is_file():
             found.append(path)
         else:
-            problems.append(Problem(str(path), Position(), Severity.ERROR, "no-such-file",
-                                    "no such file or folder"))
+            problems.append(
+                Problem(str(path), Position(), Severity.ERROR, "no-such-file", "no such file or folder")
+            )
     return sorted(dict.fromkeys(found)), problems
 
 

@@ -18,8 +18,7 @@ MAX_YAML_BYTES = 256 * 1024
 MAX_DEPTH = 20
 
 _STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -64,11 +63,8 @@ class Mapping:
         return entry.value if entry else None
 
 
-YValue = Union[Scalar, Sequence, Mapping]
+YValue = Union[Scalar, Sequence, Mapping]  # noqa: UP007 - a runtime alias
 
-
-def position_of(value: YValue) -> Position:
-    return value.position
 
 
 def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping | None:
@@ -91,7 +87,8 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         pos = Position(line_offset + (mark.line + 1 if mark else 1), (mark.column + 1) if mark else 1)
         reason = (exc.problem or exc.context or "invalid YAML").strip()
         hint = "Check quotes, colons and indentation on this line or the one before."
-        if "\t" in text and "tab" in reason.lower() or "found character '\\t'" in reason:
+        bad_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
+        if "\t" in bad_line:
             hint = "YAML does not allow tabs for indentation: use spaces."
         problems.error(pos, "yaml-syntax", f"YAML syntax error: {reason}", hint)
         return None
