@@ -27,7 +27,7 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m ptce_mono.bench
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf build/dossier.pdf build/dossier.html build/cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import GridError
@@ -100,19 +101,27 @@ class Grid:
     referentiel: Referentiel
 
     def section(self, section_id: str) -> SectionSpec:
-        return next(s for s in self.sections if s.id == section_id)
+        return self._section_by_id[section_id]
 
-    @property
+    @cached_property
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
 
-    def heading_index(self) -> dict[str, str]:
-        """Normalised title, alias or id -> section id."""
+    @cached_property
+    def _heading_index(self) -> dict[str, str]:
         index: dict[str, str] = {}
         for spec in self.sections:
             for name in (spec.title, *spec.aliases, spec.id):
                 index.setdefault(normalise(name), spec.id)
         return index
+
+    def heading_index(self) -> dict[str, str]:
+        """Normalised title, alias or id -> section id."""
+        return self._heading_index
+
+    @cached_property
+    def _section_by_id(self) -> dict[str, SectionSpec]:
+        return {s.id: s for s in self.sections}
 
     def allowed_values(self, spec: FieldSpec) -> tuple[str, ...]:
         if spec.vocabulary:

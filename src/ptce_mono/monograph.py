@@ -26,8 +26,10 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DIV_OPEN = re.compile(r"^:{3,}\s*\{?\s*\.?([A-Za-zÀ-ÿ_-]+)\s*\}?\s*$")
 _DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_STRUCTURE_STARTS = frozenset(" `~:#")
 # Glyph substitutions left by the PDF extraction of the CITEGO dossier (see shared/README).
 _DAMAGED = re.compile("[ĠǀăğġͮͩΘ͗]|dž")
+_DAMAGED_FAST = re.compile("[ĠǀăğġͮͩΘ͗ž]")  # a plain character class scans much faster
 
 
 @dataclass
@@ -153,7 +155,9 @@ def _byte_position(data: bytes, offset: int) -> Position:
     return Position(line, offset - start + 1)
 
 
-def parse_monograph(path: str | Path, grid: Grid, display_path: str | None = None) -> Monograph:
+def parse_monograph(
+    path: str | Path, grid: Grid, display_path: str | None = None, keep_text: bool = True
+) -> Monograph:
     """Read one monograph. Problems are on the result; this never raises on bad content."""
     file_path = Path(path)
     shown = display_path or str(path)
@@ -161,13 +165,15 @@ def parse_monograph(path: str | Path, grid: Grid, display_path: str | None = Non
     text = read_source(file_path, problems)
     if text is None:
         return Monograph(shown, {}, [], problems.items)
-    return parse_text(text, grid, shown, problems)
+    return parse_text(text, grid, shown, problems, keep_text)
 
 
-def parse_text(text: str, grid: Grid, shown: str, problems: ProblemList | None = None) -> Monograph:
+def parse_text(
+    text: str, grid: Grid, shown: str, problems: ProblemList | None = None, keep_text: bool = True
+) -> Monograph:
     problems = problems or ProblemList(shown)
     lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines if len(text) > MAX_LINE_CHARS else [], 1):
         if len(line) > MAX_LINE_CHARS:
             problems.warning(
                 Position(number, 1),
@@ -205,7 +211,7 @@ def parse_text(text: str, grid: Grid, shown: str, problems: ProblemList | None =
             if isinstance(front, Mapping):
                 meta = FieldReader(grid, problems).read_all(front, front_position)
             body_start = closing + 2
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines if _DAMAGED_FAST.search(text) else [], 1):
         match = _DAMAGED.search(line)
         if match:
             problems.error(
@@ -214,16 +220,20 @@ def parse_text(text: str, grid: Grid, shown: str, problems: ProblemList | None =
                 f"text damaged by a PDF extraction (`{match.group(0)}`)",
                 "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
             )
-    sections = _scan_sections(lines, body_start, grid, problems)
+    sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
 
 
 def _blank_comments(text: str) -> str:
     """Replace HTML comments by blanks, keeping line breaks so positions still hold."""
+    if "<!--" not in text:
+        return text
     return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: ProblemList) -> list[Section]:
+def _scan_sections(
+    lines: list[str], body_start: int, grid: Grid, problems: ProblemList, keep_text: bool
+) -> list[Section]:
     index = grid.heading_index()
     body_lines = _blank_comments("\n".join(lines[body_start - 1 :])).split("\n")
     sections: list[Section] = []
@@ -235,10 +245,14 @@ def _scan_sections(lines: list[str], body_start: int, grid: Grid, problems: Prob
 
     def close_section() -> None:
         if current is not None:
-            _finish(current, buffer)
+            _finish(current, buffer, keep_text)
 
     for offset, line in enumerate(body_lines):
         number = body_start + offset
+        # Most lines are prose: only these first characters can open a fence, a div or a heading.
+        if not fence and gap_open is None and current is not None and line[:1] not in _STRUCTURE_STARTS:
+            buffer.append((number, line))
+            continue
         fence_match = _FENCE.match(line)
         if fence:
             if (
@@ -353,9 +367,12 @@ def _open_section(
     return Section(found, title, position)
 
 
-def _finish(section: Section, buffer: list[tuple[int, str]]) -> None:
-    section.body = "\n".join(line for _, line in buffer).strip("\n")
-    section.words = count_words(section.body)
+def _finish(section: Section, buffer: list[tuple[int, str]], keep_text: bool) -> None:
+    body = "\n".join(line for _, line in buffer).strip("\n")
+    section.words = count_words(body)
+    if not keep_text:
+        return
+    section.body = body
     paragraph: list[str] = []
     start = 0
     for number, line in [*buffer, (0, "")]:

@@ -6,7 +6,6 @@ import difflib
 import re
 import unicodedata
 
-_WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:['’-][0-9A-Za-zÀ-ÖØ-öø-ÿœŒ]+)*")
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[’'`´\-_.,;:!?«»\"()]+")
 
@@ -19,8 +18,14 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", stripped)).strip()
 
 
+_MARKUP_TOKENS = frozenset({"-", "*", "+", "|", "#", "##", "###", "####", ">", ":::", "—", "–", "---"})
+
+
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Whitespace-separated words, not counting bare markup such as `-`, `##` or `|`."""
+    tokens = text.split()
+    # map() over a set's __contains__ keeps the loop in C: this runs on every section of every file.
+    return len(tokens) - sum(map(_MARKUP_TOKENS.__contains__, tokens))
 
 
 def suggest(word: str, candidates: list[str], normalised: bool = True) -> str | None:

@@ -184,17 +184,54 @@ class CheckResult:
         return sum(1 for p in self.problems if p.severity == severity)
 
 
-def check_paths(paths: list[str | Path], grid: Grid, root: Path | None = None) -> CheckResult:
-    """Parse and validate every monograph under `paths`."""
+PARALLEL_THRESHOLD = 200
+
+
+def _parse_chunk(args: tuple[list[Path], list[str], Grid, bool]) -> list[Monograph]:
+    files, shown, grid, keep_text = args
+    return [
+        parse_monograph(f, grid, display_path=s, keep_text=keep_text)
+        for f, s in zip(files, shown, strict=True)
+    ]
+
+
+def _parse_all(
+    files: list[Path], shown: list[str], grid: Grid, jobs: int | None, keep_text: bool = True
+) -> list[Monograph]:
+    """Parse in worker processes when the corpus is large enough to repay starting them."""
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    if workers < 2 or len(files) < PARALLEL_THRESHOLD:
+        return _parse_chunk((files, shown, grid, keep_text))
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(files) // workers)
+    chunks = [(files[i : i + size], shown[i : i + size], grid, keep_text) for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        return [m for part in pool.map(_parse_chunk, chunks) for m in part]
+
+
+def check_paths(
+    paths: list[str | Path],
+    grid: Grid,
+    root: Path | None = None,
+    jobs: int | None = None,
+    keep_text: bool = True,
+) -> CheckResult:
+    """Parse and validate every monograph under `paths`.
+
+    `keep_text=False` drops section bodies once counted: checking needs only their measures,
+    and shipping the text back from worker processes would cost more than the parsing.
+    """
     files, problems = find_monographs(paths)
-    monographs = [parse_monograph(f, grid, display_path=_display(f, root)) for f in files]
+    base = (root or Path.cwd()).resolve()
+    shown = [_display(f, base) for f in files]
+    monographs = _parse_all(files, shown, grid, jobs, keep_text)
     problems.extend(validate(monographs, grid))
     return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
 
 
-def _display(path: Path, root: Path | None) -> str:
-    base = root or Path.cwd()
+def _display(path: Path, base: Path) -> str:
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(path.absolute().relative_to(base))
     except ValueError:
         return str(path)

@@ -28,7 +28,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
-@dataclass
+@dataclass(slots=True)
 class Scalar:
     text: str
     position: Position
@@ -39,20 +39,20 @@ class Scalar:
         return not self.quoted and self.text in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sequence:
     items: list[YValue]
     position: Position
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     key: str
     key_position: Position
     value: YValue
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
     entries: dict[str, Entry]
     position: Position
@@ -64,7 +64,6 @@ class Mapping:
 
 
 YValue = Union[Scalar, Sequence, Mapping]  # noqa: UP007 - a runtime alias
-
 
 
 def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping | None:
