@@ -8,11 +8,37 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-VOCAB = (
-    "coopération territoire emploi insertion association entreprise collectivité mutualisation "
-    "formation projet gouvernance financement lieu activité service réseau acteurs développement "
-    "local solidaire économique social partage moyens habitants structure conseil pôle durable"
-).split()
+VOCAB = [
+    "coopération",
+    "territoire",
+    "emploi",
+    "insertion",
+    "association",
+    "entreprise",
+    "collectivité",
+    "mutualisation",
+    "formation",
+    "projet",
+    "gouvernance",
+    "financement",
+    "lieu",
+    "activité",
+    "service",
+    "réseau",
+    "acteurs",
+    "développement",
+    "local",
+    "solidaire",
+    "économique",
+    "social",
+    "partage",
+    "moyens",
+    "habitants",
+    "structure",
+    "conseil",
+    "pôle",
+    "durable",
+]
 
 SECTIONS = [
     "Résumé",
