@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from test_analyse import corpus
+
+from ptce_mono.analyse import analyse
+from ptce_mono.figures import MapPoint, bar_chart, departement_centroid, pole_map
+from ptce_mono.tables import export_tables
+
+
+def test_tables_open_in_a_spreadsheet(tmp_path, grid):
+    model = analyse(corpus(tmp_path, grid), grid)
+    written = export_tables(model, tmp_path / "out")
+    assert sorted(p.name for p in written) == ["afom.csv", "analyse-transversale.xlsx", "matrice.csv", "typologie.csv"]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "matrice.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 3 * len(grid.sections)
+    gap = next(r for r in rows if r["pole"] == "c" and r["section"] == "governance")
+    assert (gap["état"], gap["résumé"]) == ("gap", "Rien sur ce point.")
+    swot = list(csv.DictReader(io.StringIO((tmp_path / "out" / "afom.csv").read_text(encoding="utf-8-sig"))))
+    assert {(r["id"], r["pôle"]) for r in swot} >= {("S2", "a"), ("S2", "b"), ("W5", "a")}
+    book = load_workbook(tmp_path / "out" / "analyse-transversale.xlsx")
+    assert book.sheetnames == ["matrice", "typologie", "afom"]
+    assert book["afom"].max_row == len(swot) + 1
+
+
+def test_map_places_poles_by_departement_and_is_stable():
+    lat, lon = departement_centroid("40")  # Landes
+    assert 43.4 < lat < 44.6 and -1.5 < lon < 0.2
+    assert departement_centroid("99") is None
+    points = [MapPoint("2.1", "A", "40"), MapPoint("2.2", "B", "35"), MapPoint("2.3", "C", "35")]
+    svg = pole_map(points)
+    assert svg.startswith("<svg") and svg == pole_map(points)
+    assert "<text" not in svg  # text drawn as paths: no font needed to read it
+
+
+def test_bar_chart_has_one_bar_per_value(tmp_path, grid):
+    table = analyse(corpus(tmp_path, grid), grid).typology[0]
+    svg = bar_chart(table)
+    assert svg.count('id="patch_') >= len(table.rows)
