@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ptce_mono import Grid, load_grid  # noqa: E402
+from ptce_mono import Grid, load_grid
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from monograph_factory import FRONT, SECTIONS, WORDS, monograph_text, write_project
 
+from monograph_factory import FRONT, SECTIONS, WORDS, monograph_text, write_project
 from ptce_mono import Severity, check_paths
 from ptce_mono.fields import Count, Unknown
 from ptce_mono.monograph import parse_monograph

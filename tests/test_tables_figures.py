@@ -4,11 +4,11 @@ import csv
 import io
 
 from openpyxl import load_workbook
-from test_analyse import corpus
 
 from ptce_mono.analyse import analyse
 from ptce_mono.figures import MapPoint, bar_chart, departement_centroid, pole_map
 from ptce_mono.tables import export_tables
+from test_analyse import corpus
 
 
 def test_tables_open_in_a_spreadsheet(tmp_path, grid):
