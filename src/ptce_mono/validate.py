@@ -152,17 +152,21 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
     return problems
 
 
-def find_monographs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """The Markdown files named by `paths` (files, or folders searched recursively), sorted."""
+def find_monographs(paths: list[str | Path], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """The Markdown files named by `paths` (files, or folders searched recursively), sorted.
+
+    A file that is a link to a place outside `root` is reported, not read: a corpus must not
+    make the tool read, and print, files from elsewhere on the machine.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
+            for folder, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
                 found.extend(
-                    Path(root) / f
+                    Path(folder) / f
                     for f in sorted(files)
                     if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md"
                 )
@@ -172,6 +176,24 @@ def find_monographs(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]
             problems.append(
                 Problem(str(path), Position(), Severity.ERROR, "no-such-file", "no such file or folder")
             )
+    if root is not None:
+        base = root.resolve()
+        kept = []
+        for path in found:
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                problems.append(
+                    Problem(
+                        _display(path, base),
+                        Position(),
+                        Severity.ERROR,
+                        "link-outside",
+                        "the file is a link to a place outside the project; it is not read",
+                        "Copy the monograph into the project instead of linking to it.",
+                    )
+                )
+            else:
+                kept.append(path)
+        found = kept
     return sorted(dict.fromkeys(found)), problems
 
 
@@ -222,8 +244,8 @@ def check_paths(
     `keep_text=False` drops section bodies once counted: checking needs only their measures,
     and shipping the text back from worker processes would cost more than the parsing.
     """
-    files, problems = find_monographs(paths)
     base = (root or Path.cwd()).resolve()
+    files, problems = find_monographs(paths, base)
     shown = [_display(f, base) for f in files]
     monographs = _parse_all(files, shown, grid, jobs, keep_text)
     problems.extend(validate(monographs, grid))
