@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from monograph_factory import monograph_text, write_project
 from ptce_mono.analyse import NOT_DOCUMENTED, analyse, first_sentence, group_poles, order_poles
 from ptce_mono.monograph import parse_monograph
 from ptce_mono.options import load_options
+
+from monograph_factory import monograph_text, write_project
 
 SWOT_A = """swot:
   strengths:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from monograph_factory import FRONT, SECTIONS, WORDS, monograph_text, write_project
 from ptce_mono import Severity, check_paths
 from ptce_mono.fields import Count, Unknown
 from ptce_mono.monograph import parse_monograph
+
+from monograph_factory import FRONT, SECTIONS, WORDS, monograph_text, write_project
 
 
 def run(tmp_path: Path, grid, files: dict[str, str | bytes]):

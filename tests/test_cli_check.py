@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monograph_factory import monograph_text, write_project
 from ptce_mono.cli import main
+
+from monograph_factory import monograph_text, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

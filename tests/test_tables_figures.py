@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from ptce_mono.analyse import analyse
 from ptce_mono.figures import MapPoint, bar_chart, departement_centroid, pole_map
 from ptce_mono.tables import export_tables
+
 from test_analyse import corpus
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from monograph_factory import monograph_text, write_project
 
 from ptce_mono.cli import main
+
+from monograph_factory import monograph_text, write_project
 
 GOOD = monograph_text("pole-test")
 
