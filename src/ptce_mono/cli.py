@@ -54,7 +54,7 @@ def check(paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: boo
         _fail(exc)
         return
     targets: list[str | Path] = list(paths) or [project / "monographs"]
-    result = check_paths(targets, grid, root=project)
+    result = check_paths(targets, grid, root=project, keep_text=False)
     problems = result.problems
     if quiet:
         problems = [p for p in problems if p.severity == Severity.ERROR]
