@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from jinja2 import Environment
 
 from .analyse import QUADRANT_TITLES, CrossCase
