@@ -14,7 +14,8 @@ from .problems import Problem, Severity
 from .validate import GAP, MISSING, THIN, WRITTEN, section_state
 
 GITHUB_ANNOTATION_CAP = 10  # GitHub shows at most 10 annotations of each kind per step
-FORMATS = ("text", "json", "github", "junit")
+FORMATS = ("text", "json", "github", "junit", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _frame(problem: Problem, cache: dict[str, list[str]]) -> str:
@@ -132,6 +133,45 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
         out.append("  </testcase>\n")
     out.append("</testsuite>\n")
     return "".join(out)
+
+
+def format_sarif(problems: list[Problem], version: str) -> str:
+    """SARIF 2.1.0, the format code-scanning services read."""
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    rules = sorted({p.code for p in problems})
+    results = [
+        {
+            "ruleId": p.code,
+            "level": levels[p.severity],
+            "message": {"text": p.message + (f" — {p.hint}" if p.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": p.path},
+                        "region": {"startLine": p.line, "startColumn": p.column},
+                    }
+                }
+            ],
+        }
+        for p in problems
+    ]
+    log = {
+        "version": "2.1.0",
+        "$schema": SARIF_SCHEMA,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ptce-mono",
+                        "version": version,
+                        "rules": [{"id": code, "shortDescription": {"text": code}} for code in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
 _SYMBOLS = {WRITTEN: "✔", THIN: "~", GAP: "gap", MISSING: "·"}
