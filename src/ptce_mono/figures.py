@@ -196,3 +196,11 @@ def pole_map(points: list[MapPoint]) -> str:
     axes.set_ylim(41.2, 51.2)
     axes.axis("off")
     return _svg(figure, "Carte des pôles")
+
+
+def departement_name(code: str) -> str:
+    """The name of a metropolitan département from its code, or the code itself."""
+    for dep_code, name, _ in _outlines("departements-version-simplifiee.geojson"):
+        if dep_code == code:
+            return name
+    return code

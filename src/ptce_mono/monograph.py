@@ -55,6 +55,7 @@ class Section:
     words: int = 0
     gaps: list[Gap] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    body_line: int = 0  # the file line where `body` starts
 
     @property
     def is_gap(self) -> bool:
@@ -368,11 +369,13 @@ def _open_section(
 
 
 def _finish(section: Section, buffer: list[tuple[int, str]], keep_text: bool) -> None:
-    body = "\n".join(line for _, line in buffer).strip("\n")
+    first = next((i for i, (_, line) in enumerate(buffer) if line.strip()), len(buffer))
+    body = "\n".join(line for _, line in buffer[first:]).rstrip()
     section.words = count_words(body)
     if not keep_text:
         return
     section.body = body
+    section.body_line = buffer[first][0] if first < len(buffer) else 0
     paragraph: list[str] = []
     start = 0
     for number, line in [*buffer, (0, "")]:
