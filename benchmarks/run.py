@@ -38,14 +38,24 @@ class Result:
         return statistics.median(self.runs)
 
 
+_PEAK_PROBE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+    "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def timed_command(args: list[str], cwd: Path, runs: int) -> tuple[list[float], float]:
-    """Wall times of `runs` executions and the peak RSS of the largest child, in MiB."""
+    """Wall times of `runs` executions, and the peak RSS (MiB) of the largest process of one more
+    run, measured in a fresh parent so that earlier scenarios do not count."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    probe = subprocess.run(
+        [sys.executable, "-c", _PEAK_PROBE, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    peak_kib = int(probe.stdout.strip() or 0)
     return times, peak_kib / 1024
 
 
@@ -73,7 +83,58 @@ def bench_check(work: Path, runs: int) -> list[Result]:
     return results
 
 
-SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {"check": bench_check}
+def concatenated_markdown(project: Path) -> str:
+    """The monographs' text without front matter: the baseline's input."""
+    parts = []
+    for path in sorted((project / "monographs").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+        body = body.replace("\n## ", "\n### ").replace("::: lacune", "").replace(":::", "")
+        parts.append(f"# {path.stem}\n\n{body}")
+    return "\n\n".join(parts)
+
+
+def pandoc_baseline(project: Path, work: Path, runs: int) -> tuple[list[float], float]:
+    import pypandoc
+
+    source = work / "baseline.md"
+    source.write_text(concatenated_markdown(project), encoding="utf-8")
+    pandoc = pypandoc.get_pandoc_path()
+    env_path = f"{BIN}:{os.environ.get('PATH', '')}"  # pandoc runs the venv's weasyprint
+    args = [
+        "env",
+        f"PATH={env_path}",
+        pandoc,
+        str(source),
+        "-o",
+        str(work / "baseline.pdf"),
+        "--pdf-engine=weasyprint",
+        "--toc",
+        "--metadata",
+        "title=Baseline",
+        "--metadata",
+        "lang=fr",
+    ]
+    return timed_command(args, work, runs)
+
+
+def bench_build(work: Path, runs: int) -> list[Result]:
+    project = Path.cwd()
+    out = work / "build-shipped"
+    build_times, build_peak = timed_command(
+        [str(BIN / "ptce-mono"), "build", "--project", str(project), "--out", str(out)], project, runs
+    )
+    base_times, base_peak = pandoc_baseline(project, work, runs)
+    ratio = statistics.median(build_times) / statistics.median(base_times)
+    return [
+        Result(
+            "build, shipped corpus (ptce-mono build)", build_times, build_peak, f"ratio to pandoc {ratio:.2f}"
+        ),
+        Result("baseline: pandoc --pdf-engine=weasyprint --toc", base_times, base_peak, "same Markdown"),
+    ]
+
+
+SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {"check": bench_check, "build": bench_build}
 
 
 def main() -> None:
