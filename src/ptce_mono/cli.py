@@ -31,12 +31,25 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--grid", "grid_path", type=click.Path(path_type=Path), help="Grid file (default: grid/grid.yaml of the project, else the packaged one).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]), default="text", show_default=True)
+@click.option(
+    "--grid",
+    "grid_path",
+    type=click.Path(path_type=Path),
+    help="Grid file (default: grid/grid.yaml of the project, else the packaged one).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def check(paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, quiet: bool) -> None:
+def check(
+    paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, quiet: bool
+) -> None:
     """Check monographs against the grid; exit 1 on errors.
 
     Example: ptce-mono check monographs/ --summary
@@ -68,7 +81,63 @@ def check(paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: boo
         click.echo(format_text(problems), nl=False)
         if summary:
             click.echo(format_summary(result.monographs, grid), nl=False)
-        counts = ", ".join(f"{result.count(s)} {s}(s)" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        counts = ", ".join(
+            f"{result.count(s)} {s}(s)" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        )
         drafts = sum(1 for m in result.monographs if not m.is_published)
         click.echo(f"Checked {len(result.monographs)} monograph(s) ({drafts} draft(s)): {counts}.", err=True)
     sys.exit(EXIT_PROBLEMS if has_errors(result.problems, strict) else EXIT_OK)
+
+
+@main.command()
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("."),
+    show_default=True,
+    help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
+)
+@click.option(
+    "--drafts/--no-drafts",
+    default=None,
+    help="Print draft monographs too, marked BROUILLON (default: `drafts:` of dossier.yaml).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder (default: build/ in the project).",
+)
+def build(project: Path, drafts: bool | None, out_dir: Path | None) -> None:
+    """Build the dossier: build/dossier.pdf and build/dossier.html.
+
+    The monographs are checked first, as `check` does: on any error nothing is written and the
+    command exits 1 with the same messages.
+
+    Example: ptce-mono build --drafts
+    """
+    import logging
+
+    from .build import build_dossier
+
+    logging.basicConfig(level=logging.WARNING, format="ptce-mono: %(name)s: %(message)s")
+    try:
+        report = build_dossier(project, out_dir or project / "build", drafts=drafts)
+    except PtceError as exc:
+        _fail(exc)
+        return
+    except Exception as exc:  # an internal error is reported in one line, never as a traceback
+        click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    pages, seconds = report.pages, report.seconds
+    click.echo(f"Built {report.pdf} ({pages} pages) and {report.html} in {seconds:.1f} s.")
+    drafts_note = f", {len(report.drafts_included)} draft(s)" if report.drafts_included else ""
+    click.echo(f"Poles printed: {len(report.poles)}{drafts_note} ({', '.join(report.poles)}).")
+    if report.drafts_left_out:
+        left_out = ", ".join(report.drafts_left_out)
+        count = len(report.drafts_left_out)
+        click.echo(f"Drafts left out: {count} ({left_out}); --drafts prints them.")
+    if report.warnings:
+        message = f"{report.warnings} warning(s) in the sources: `ptce-mono check` lists them."
+        click.echo(message, err=True)

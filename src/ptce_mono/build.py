@@ -1,0 +1,136 @@
+"""`ptce-mono build`: the whole pipeline, in order. Read it top to bottom and you know the program.
+
+load (grid, dossier.yaml) -> parse and validate the monographs (as `check` does; any error stops
+here, before anything is written) -> order and select the poles -> render HTML -> typeset PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_config, order_poles
+from .errors import CorpusError
+from .grid import load_grid
+from .monograph import Monograph
+from .problems import Position, Problem, Severity, has_errors
+from .render import render_dossier, template_folders
+from .resources import project_resource
+from .typeset import typeset
+from .validate import check_paths
+
+LOGGER = logging.getLogger("ptce_mono.build")
+
+
+@dataclass
+class BuildReport:
+    poles: list[str]  # ids printed, in the dossier's order
+    drafts_included: list[str]
+    drafts_left_out: list[str]
+    pages: int
+    seconds: float
+    pdf: Path
+    html: Path
+    problems: list[Problem] = field(default_factory=list)  # warnings and notes that did not stop it
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity == Severity.WARNING)
+
+
+def build_datetime(monographs: list[Monograph], fallback_year: int) -> dt.datetime:
+    """The date the dossier carries: SOURCE_DATE_EPOCH when set, else its latest date of writing.
+
+    Never the clock: the same sources must give the same PDF, byte for byte.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    dates = []
+    for monograph in monographs:
+        written = str(monograph.meta.get("date_written") or "")
+        parts = [int(p) for p in written.split("-") if p.isdigit()]
+        if len(parts) >= 2:
+            day = parts[2] if len(parts) > 2 else 1
+            dates.append(dt.datetime(parts[0], parts[1], day, tzinfo=dt.timezone.utc))
+    return max(dates, default=dt.datetime(fallback_year, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def _root_for(project: Path) -> Path:
+    """Paths in messages are relative to where the command runs, as `check` prints them."""
+    cwd = Path.cwd().resolve()
+    return cwd if project.resolve().is_relative_to(cwd) else project.resolve()
+
+
+def build_dossier(
+    project: Path,
+    out_dir: Path,
+    drafts: bool | None = None,
+    *,
+    grid_path: Path | None = None,
+    config_path: Path | None = None,
+) -> BuildReport:
+    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
+
+    `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
+    (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
+    """
+    started = time.perf_counter()
+
+    # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
+    grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
+    config = load_config(project, config_path)
+    include_drafts = config.include_drafts if drafts is None else drafts
+
+    # 2. Parse and validate every monograph, drafts included: the same problems as `check`.
+    checked = check_paths([project / "monographs"], grid, root=_root_for(project))
+    if has_errors(checked.problems):
+        raise CorpusError(checked.problems)
+
+    # 3. Order the poles as dossier.yaml says, then keep those to print.
+    by_id = {m.id: m for m in checked.monographs}
+    ordered = [by_id[pole] for pole in order_poles(config, list(by_id))]
+    printed = [m for m in ordered if m.is_published or include_drafts]
+    left_out = [m for m in ordered if m not in printed]
+    if not printed:
+        raise CorpusError(
+            [
+                Problem(
+                    str(project / "monographs"),
+                    Position(),
+                    Severity.ERROR,
+                    "nothing-to-print",
+                    "no published monograph: the dossier would be empty",
+                    "Publish a monograph (`status: published`) or build with --drafts.",
+                )
+            ]
+        )
+
+    # 4. Render: one HTML document, French typography applied.
+    edition = build_datetime(printed, config.reference_year)
+    rendered = render_dossier(
+        project, config, grid, printed, edition=edition, drafts_left_out=[m.name for m in left_out]
+    )
+
+    # 5. Typeset: the PDF, and the same document for a browser.
+    folders = template_folders(project)
+    written = typeset(rendered.html, folders, project, out_dir, int(edition.timestamp()))
+    seconds = time.perf_counter() - started
+    LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
+    return BuildReport(
+        poles=[m.id for m in printed],
+        drafts_included=[m.id for m in printed if not m.is_published],
+        drafts_left_out=[m.id for m in left_out],
+        pages=written.pages,
+        seconds=seconds,
+        pdf=written.pdf,
+        html=written.html,
+        problems=[*config.warnings, *checked.problems],
+    )
+
+
+__all__ = ["BuildReport", "build_datetime", "build_dossier"]

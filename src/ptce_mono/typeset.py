@@ -1,0 +1,248 @@
+"""Typeset stage: the dossier's HTML -> PDF with WeasyPrint, sandboxed and reproducible.
+
+- Sandbox: WeasyPrint reads every resource through `SandboxFetcher`, which serves only files
+  inside the allowed folders (the templates in use, the two font packages, the project's
+  `assets/`) and `data:` URLs. Anything else (http, https, a file elsewhere) is refused with
+  `SandboxViolation` and the build fails: a template cannot leak a local file into the PDF.
+- Fonts: Source Serif Pro and Source Sans Pro come from their pip packages, declared here with
+  @font-face and served by the fetcher, so the PDF never depends on the fonts of the machine.
+- Reproducible: the PDF's dates come from the HTML (set by the render stage from
+  SOURCE_DATE_EPOCH or the sources), its identifier from a hash of the HTML, and the embedded
+  font subsets carry the same date, so two builds of the same sources are byte-identical.
+- Atomic: files are written to a temporary name then renamed; a failed build leaves the
+  previous PDF as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import font_source_sans_pro
+import font_source_serif_pro
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .atomic import write_bytes_atomic
+from .errors import RenderError, SandboxViolation
+
+LOGGER = logging.getLogger("ptce_mono.typeset")
+STYLESHEET = "dossier.css"
+
+FONT_FOLDERS = {
+    "serif": Path(font_source_serif_pro.font_directory).resolve(),
+    "sans": Path(font_source_sans_pro.font_directory).resolve(),
+}
+# (family, weight, style, package, file): the faces the stylesheet uses.
+FONT_FACES = [
+    ("Source Serif Pro", 400, "normal", "serif", "SourceSerifPro-Regular.otf"),
+    ("Source Serif Pro", 400, "italic", "serif", "SourceSerifPro-It.otf"),
+    ("Source Serif Pro", 600, "normal", "serif", "SourceSerifPro-Semibold.otf"),
+    ("Source Serif Pro", 600, "italic", "serif", "SourceSerifPro-SemiboldIt.otf"),
+    ("Source Serif Pro", 700, "normal", "serif", "SourceSerifPro-Bold.otf"),
+    ("Source Serif Pro", 700, "italic", "serif", "SourceSerifPro-BoldIt.otf"),
+    ("Source Sans Pro", 400, "normal", "sans", "SourceSansPro-Regular.otf"),
+    ("Source Sans Pro", 400, "italic", "sans", "SourceSansPro-It.otf"),
+    ("Source Sans Pro", 600, "normal", "sans", "SourceSansPro-Semibold.otf"),
+    ("Source Sans Pro", 600, "italic", "sans", "SourceSansPro-SemiboldIt.otf"),
+    ("Source Sans Pro", 700, "normal", "sans", "SourceSansPro-Bold.otf"),
+    ("Source Sans Pro", 700, "italic", "sans", "SourceSansPro-BoldIt.otf"),
+]
+
+
+def font_face_css(url_for: Callable[[str, str], str]) -> str:
+    """@font-face rules; `url_for(package, file)` says where each file is read from."""
+    return "".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{url_for(package, name)}"); }}\n'
+        for family, weight, style, package, name in FONT_FACES
+    )
+
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
+    """Serves files from the allowed folders and data: URLs; refuses everything else.
+
+    `layers` are the template folders, most specific first: a file asked for in one and missing
+    there is looked up in the next, as templates are, so a project that overrides only
+    dossier.css still gets the packaged assets/ it refers to.
+    """
+
+    def __init__(self, allowed: list[Path], layers: list[Path] | None = None) -> None:
+        # fail_on_errors: a refused or missing resource stops the rendering instead of being
+        # skipped with a warning (a missing font would silently become DejaVu).
+        super().__init__(fail_on_errors=True)
+        self.allowed = [folder.resolve() for folder in allowed]
+        self.layers = [folder.resolve() for folder in layers or []]
+        self.violations: list[str] = []
+
+    def _find(self, path: Path) -> Path:
+        if path.is_file():
+            return path
+        for layer in (f for f in self.layers if path.is_relative_to(f)):
+            relative = path.relative_to(layer)
+            for other in self.layers:
+                if (other / relative).is_file():
+                    return other / relative
+        raise FileNotFoundError(f"no such file: {path}")
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(folder) for folder in self.allowed):
+                found = self._find(path)
+                kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": kind})
+        self.violations.append(url)
+        LOGGER.error("refused to read %s: outside the folders the dossier may use", url)
+        raise SandboxViolation(
+            f"the dossier asked for {url}, outside the folders it may read "
+            f"({', '.join(str(f) for f in self.allowed)})"
+        )
+
+
+class _AdviceOnce(logging.Filter):
+    """WeasyPrint repeats its advice to install HarfBuzz-Subset for every font: once is enough."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "HarfBuzz-Subset" not in str(record.msg):
+            return True
+        said, self.said = self.said, True
+        return not said
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for the time of the call, unless the caller already set it.
+
+    fontTools stamps every font subset it writes with the current time, unless this variable
+    says otherwise: without it the embedded fonts, hence the PDF, would differ at each build.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@dataclass
+class TypesetResult:
+    pdf: Path
+    html: Path
+    pages: int
+
+
+def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
+    folders = [*templates, *FONT_FOLDERS.values()]
+    if (project / "assets").is_dir():
+        folders.append(project / "assets")
+    return folders
+
+
+def find_stylesheet(templates: list[Path]) -> Path:
+    for folder in templates:
+        if (folder / STYLESHEET).is_file():
+            return folder / STYLESHEET
+    raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
+
+
+def render_pdf(html: str, templates: list[Path], project: Path, epoch: int) -> tuple[bytes, int]:
+    """The PDF of `html` and its number of pages; `epoch` dates the embedded fonts.
+
+    Raises SandboxViolation or RenderError.
+    """
+    stylesheet = find_stylesheet(templates)
+    fetcher = SandboxFetcher(allowed_folders(templates, project), layers=templates)
+    fonts = FontConfiguration()
+    advice = _AdviceOnce()
+    logging.getLogger("weasyprint").addFilter(advice)
+    try:
+        document = HTML(
+            string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
+        ).render(
+            font_config=fonts,
+            stylesheets=[
+                CSS(
+                    string=font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri()),
+                    url_fetcher=fetcher,
+                    font_config=fonts,
+                ),
+                CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+            ],
+        )
+        with _source_date(epoch):
+            pdf = document.write_pdf(
+                # Same HTML, same identifier: nothing in the file depends on when it was built.
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+            )
+    except FatalURLFetchingError as exc:
+        if isinstance(exc.__cause__, SandboxViolation):
+            raise exc.__cause__ from None
+        reason = exc.__cause__ or exc
+        raise RenderError(f"a resource of the dossier cannot be read: {reason}") from None
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"typesetting failed: {exc}") from exc
+    finally:
+        logging.getLogger("weasyprint").removeFilter(advice)
+    if fetcher.violations:  # refused but swallowed somewhere inside WeasyPrint: still a failure
+        refused = fetcher.violations[0]
+        raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
+    return bytes(pdf), len(document.pages)
+
+
+def browser_html(html: str, stylesheet: Path) -> str:
+    """The same document for a browser: stylesheet and font faces inlined, fonts next to it."""
+    faces = font_face_css(lambda _package, name: f"fonts/{name}")
+    css = faces + stylesheet.read_text(encoding="utf-8")
+    style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
+    return html.replace("</head>", style + "</head>", 1)
+
+
+def copy_fonts(out_dir: Path) -> None:
+    folder = out_dir / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for _family, _weight, _style, package, name in FONT_FACES:
+        source = FONT_FOLDERS[package] / name
+        target = folder / name
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            shutil.copyfile(source, target)
+    for package, source_folder in FONT_FOLDERS.items():
+        licence = source_folder / "LICENSE.txt"
+        if licence.is_file():
+            shutil.copyfile(licence, folder / f"LICENSE-{package}.txt")
+
+
+def typeset(
+    html: str, templates: list[Path], project: Path, out_dir: Path, epoch: int
+) -> TypesetResult:
+    """Write `out_dir/dossier.pdf` and `out_dir/dossier.html`; nothing is replaced on failure."""
+    pdf, pages = render_pdf(html, templates, project, epoch)
+    pdf_path, html_path = out_dir / "dossier.pdf", out_dir / "dossier.html"
+    copy_fonts(out_dir)
+    write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
+    write_bytes_atomic(pdf_path, pdf)
+    for path in (html_path, pdf_path):
+        os.chmod(path, 0o644)  # the temporary file was private; the dossier is for reading
+    return TypesetResult(pdf_path, html_path, pages)
+
+
+__all__ = ["FONT_FACES", "SandboxFetcher", "TypesetResult", "render_pdf", "typeset"]

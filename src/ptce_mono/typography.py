@@ -1,0 +1,132 @@
+"""French typography for the text of rendered HTML: never tags, attribute values, code or URLs.
+
+- narrow no-break space (U+202F) before ; ! ? and inside « », no-break space (U+00A0) before :
+- straight and English double quotes become « » ; an apostrophe after a letter becomes ’
+- no line break inside a grouped number (6 500) nor between a number and its unit (12 %, 6 500 m²)
+
+Every rule is idempotent: applying them to their own output changes nothing, so text that an
+author already typed correctly is left as it is and the stage can safely run twice.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+_SPACES = f" \t\n{NBSP}{NNBSP}"  # what may already stand where a fixed space belongs
+
+# Elements whose text is verbatim (code), not text at all, or metadata (the document's <title>
+# stays as typed, like the author and subject stored beside it in the PDF).
+_VERBATIM = frozenset(
+    {"code", "pre", "kbd", "samp", "var", "script", "style", "svg", "math", "textarea", "title"}
+)
+# Elements that end a run of text: punctuation at the start of one never looks back across them.
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl", "dt"}
+    | {"figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr"}
+    | {"html", "li", "main", "nav", "ol", "p", "section", "table", "tbody", "td", "tfoot", "th"}
+    | {"thead", "title", "tr", "ul"}
+)
+_TAG = re.compile(r"(<!--.*?-->|<![^>]*>|<[^>]*>)", re.DOTALL)
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+# An address ends before the punctuation of the sentence around it ("voir http://a.fr : ...").
+_URL = re.compile(
+    r"((?:https?://|ftp://|mailto:|www\.)[^\s<>«»\"]*?(?=[.,;:!?)\]]*(?:[\s<>«»\"]|$))"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+
+def _const(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
+
+
+def _group_digits(match: re.Match[str]) -> str:
+    return re.sub(f"[{_SPACES}]", NNBSP, match.group(0))
+
+
+_RULES: list[Rule] = [
+    # ’ after a letter: l’économie, aujourd’hui, the pole’s; a quote opening a word is left alone.
+    (re.compile(r"(?<=[^\W\d_])'"), _const("’")),
+    # “ ” and straight quotes: a quote after a space or an opening bracket opens, any other closes.
+    (re.compile(r"“"), _const("«")),
+    (re.compile(r"”"), _const("»")),
+    (re.compile(r"(?<![^\s(\[{/—–])\""), _const("«")),
+    (re.compile(r"\""), _const("»")),
+    (re.compile(f"«[{_SPACES}]*"), _const(f"«{NNBSP}")),
+    (re.compile(f"[{_SPACES}]*»"), _const(f"{NNBSP}»")),
+    # Only before a space, the end, or more punctuation: "?q=1" and "a;b" are not prose.
+    (
+        re.compile(
+            f"(?<=[^{_SPACES};!?:«(\\[])[{_SPACES}]*([;!?])(?=[{_SPACES}»)\\]”\"'’.,;:!?…]|$)"
+        ),
+        lambda m: NNBSP + m.group(1),
+    ),
+    (
+        re.compile(f"(?<=[^{_SPACES}:«(\\[])[{_SPACES}]*:(?=[{_SPACES}»)\\]]|$)"),
+        _const(f"{NBSP}:"),
+    ),
+    # 6 500, 200 000: groups of three digits after a first group of one to three.
+    (re.compile(f"(?<![\\d.,])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?!\\d)"), _group_digits),
+    (
+        re.compile(f"(?<=\\d)[{_SPACES}]?(%|‰|€|k€|M€|m²|m2|km²|km|ha)(?![\\w²])"),
+        lambda m: NNBSP + m.group(1),
+    ),
+]
+
+
+def _apply(chunk: str, before: str) -> str:
+    """The rules on `chunk`; `before` (already processed text) is only looked at, never changed."""
+    text = before + chunk
+    start = len(before)
+    for pattern, replace in _RULES:
+
+        def guarded(match: re.Match[str], replace: Callable[[re.Match[str]], str] = replace) -> str:
+            return match.group(0) if match.start() < start else replace(match)
+
+        text = pattern.sub(guarded, text)
+    return text[start:]
+
+
+def french_text(text: str, before: str = " ") -> str:
+    """Typography for plain text (no markup). `before` is the character that precedes it."""
+    parts = _URL.split(text)
+    for index in range(0, len(parts), 2):
+        previous = parts[index - 1][-1:] if index else before
+        parts[index] = _apply(parts[index], previous or " ")
+    return "".join(parts)
+
+
+def french_html(markup: str) -> str:
+    """`french_text` on every text node of an HTML document or fragment, except verbatim ones."""
+    pieces = _TAG.split(markup)
+    verbatim = 0
+    before = " "
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag, comment or doctype
+            name = _TAG_NAME.match(piece)
+            if name is None:
+                continue
+            tag = name.group(2).lower()
+            if tag in _VERBATIM and not piece.endswith("/>"):
+                verbatim = max(verbatim + (-1 if name.group(1) else 1), 0)
+            elif tag in _BLOCKS:
+                before = " "
+            continue
+        if verbatim or not piece:
+            continue
+        text = html.unescape(piece)
+        if not text.strip():
+            before = before if not text else text[-1]
+            continue
+        done = french_text(text, before)
+        pieces[index] = html.escape(done, quote=False)
+        before = done[-1]
+    return "".join(pieces)
+
+
+__all__ = ["NBSP", "NNBSP", "french_html", "french_text"]

@@ -1,0 +1,412 @@
+"""The dossier, built for real and read back: pypdf for structure, pdftotext for what is printed.
+
+Three builds are shared by the whole session: the shipped project, a small fixture project built
+from dicts (with drafts), and that fixture again to check that builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from ptce_mono import load_grid
+from ptce_mono.build import BuildReport, build_dossier
+from ptce_mono.cli import main
+from ptce_mono.errors import CorpusError, SandboxViolation
+from ptce_mono.report import format_text
+from ptce_mono.typeset import SandboxFetcher
+from ptce_mono.typography import french_text
+from ptce_mono.validate import check_paths
+
+from monograph_factory import WORDS, monograph_text, write_project
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+FIXTURE_CONFIG = """\
+title: Dossier d'essai
+subtitle: Trois pôles pour éprouver la chaîne de publication
+publisher: Équipe d'essai
+period: 2013-2014
+editors: [Équipe d'essai]
+footer: Équipe d'essai | Dossier de test | 2013-2014
+poles:
+  - pole-beta
+"""
+HOSTILE = """Le pôle publie <script>alert(1)</script> sur son site, voir [le site](https://example.org/pole)
+et [ceci](javascript:alert(2)). Son plan ![plan des locaux](/etc/passwd) et
+![logo](file:///etc/hostname) ne sont pas imprimés."""
+GAP = "Les sources consultées ne chiffrent pas les emplois du pôle."
+FIXTURE_FILES = {
+    "dossier.yaml": FIXTURE_CONFIG,
+    "editorial/methodologie.md": "## Entretiens\n\nLes études reposent sur des entretiens semi-directifs.\n",
+    "monographs/pole-alpha.md": monograph_text(
+        "pole-alpha",
+        front_extra='motto:\n  text: "Coopérer pour durer"\n  attribution: Charte du pôle\n',
+        body={
+            "Résumé": WORDS + "\n\n" + HOSTILE,
+            "Impacts sur l'emploi et le territoire": f"{WORDS}\n\n::: lacune\n{GAP}\n:::",
+        },
+    ),
+    "monographs/pole-beta.md": monograph_text("pole-beta"),
+    "monographs/pole-gamma.md": monograph_text("pole-gamma", status="draft"),
+}
+
+
+@dataclass
+class Built:
+    project: Path
+    report: BuildReport
+    pages: list[str]  # pdftotext -layout, one string per page
+    reader: PdfReader
+    weasyprint_warnings: list[str]
+
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+def _build(project: Path, out: Path, drafts: bool | None = None) -> Built:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        report = build_dossier(project, out, drafts=drafts)
+    except CorpusError as exc:
+        pytest.fail(f"the corpus of {project} does not build:\n{format_text(exc.problems)}")
+    finally:
+        logger.removeHandler(handler)
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(report.pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    warnings = [
+        r.getMessage()
+        for r in records
+        if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
+    ]
+    return Built(project, report, layout.split("\f")[: report.pages], PdfReader(report.pdf), warnings)
+
+
+@pytest.fixture(scope="session")
+def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(tmp_path_factory.mktemp("fixture"), FIXTURE_FILES)
+
+
+@pytest.fixture(scope="session")
+def fixture_build(fixture_project: Path) -> Built:
+    return _build(fixture_project, fixture_project / "build", drafts=True)
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped project (settings, editorial texts, monographs), built as `make dossier` does."""
+    project = tmp_path_factory.mktemp("shipped")
+    shutil.copy(ROOT / "dossier.yaml", project)
+    for folder in ("editorial", "monographs"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, project / folder)
+    return _build(project, project / "build")
+
+
+def plain(text: str) -> str:
+    """Spaces of any kind collapsed, as pdftotext and the typography may differ on them."""
+    return " ".join(re.sub("[\u00a0\u202f]", " ", text).split())
+
+
+# -- the Sommaire and the outline ---------------------------------------------------------------
+
+TOC_LINE = re.compile(r"^\s*((?:\d+\.)+|[A-Z]\.)?\s*(.*?)\s*\.{4,}\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    number: str
+    title: str
+    page: int
+    draft: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def is_case_study(self) -> bool:
+        return re.fullmatch(r"2\.\d+\.", self.number) is not None
+
+
+def sommaire(built: Built) -> list[Entry]:
+    page = next(p for p in built.pages if "Sommaire" in p)
+    entries = []
+    for line in page.splitlines():
+        match = TOC_LINE.match(line)
+        if match:
+            title = match.group(2)
+            draft = title.endswith("BROUILLON")
+            entries.append(Entry(match.group(1) or "", title.removesuffix("BROUILLON").strip(), int(match.group(3)), draft))
+    return entries
+
+
+def heading_page(built: Built, entry: Entry) -> int:
+    """The first page where the heading starts a line, the running header (first line) aside."""
+    start = re.compile(rf"^\s*{re.escape(entry.number)}\s+{re.escape(entry.title[:25])}")
+    for number, page in enumerate(built.pages, 1):
+        lines = [line for line in page.splitlines() if line.strip()][1:]
+        if number > 2 and any(start.match(line) for line in lines):
+            return number
+    raise AssertionError(f"heading {entry.label!r} not found")
+
+
+def outline(built: Built) -> list[tuple[int, str, int]]:
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                flat.append((level, item.title, built.reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
+
+    walk(built.reader.outline, 1)
+    return flat
+
+
+@pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
+def test_sommaire_page_numbers_are_where_the_headings_are(which: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(which)
+    entries = sommaire(built)
+    assert [e.label for e in entries][:5] == [
+        "1. Fiche d’introduction",
+        "1.1. Les PTCE étudiés et les personnes interviewées",
+        "1.2. Méthodologie",
+        "1.3. Typologie des PTCE",
+        "2. Études de cas",
+    ]
+    assert entries[-1].label == "3. Analyse globale des études de cas"
+    for entry in entries:
+        assert entry.page == heading_page(built, entry), entry
+
+
+@pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
+def test_bookmarks_mirror_the_sommaire(which: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(which)
+    expected = [(1 if e.number.count(".") == 1 else 2, e.label, e.page) for e in sommaire(built)]
+    assert outline(built) == expected
+
+
+def test_fixture_order_drafts_and_page_count(fixture_build: Built) -> None:
+    assert fixture_build.report.poles == ["pole-beta", "pole-alpha", "pole-gamma"]
+    assert fixture_build.report.drafts_included == ["pole-gamma"]
+    assert fixture_build.report.pages == len(fixture_build.reader.pages) >= 8
+    chapters = [(e.label, e.draft) for e in sommaire(fixture_build) if e.is_case_study]
+    assert chapters == [
+        ("2.1. Pôle pole-beta (Aquitaine)", False),
+        ("2.2. Pôle pole-alpha (Aquitaine)", False),
+        ("2.3. Pôle pole-gamma (Aquitaine)", True),
+    ]
+    gamma = heading_page(fixture_build, sommaire(fixture_build)[-2])
+    assert "Brouillon · 2.3." in fixture_build.pages[gamma - 1].splitlines()[0]
+
+
+# -- what every page and the file carry ---------------------------------------------------------
+
+
+def test_running_footer_and_header(fixture_build: Built) -> None:
+    total = fixture_build.report.pages
+    for number, page in enumerate(fixture_build.pages, 1):
+        if number == 1:
+            assert "page 1/" not in page  # the cover has no header or footer
+            continue
+        assert "Équipe d'essai | Dossier de test | 2013-2014" in page
+        assert re.search(rf"page {number}/{total}\s*$", page.rstrip()), number
+    assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[2].splitlines()[0]
+
+
+@pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
+def test_fonts_are_source_serif_and_sans(which: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(which)
+    names = set()
+    for page in built.reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert {"Source-Serif-Pro", "Source-Sans-Pro"} <= names
+    assert all(name.startswith(("Source-Serif-Pro", "Source-Sans-Pro")) for name in names), names
+    assert not built.weasyprint_warnings
+
+
+def test_metadata(fixture_build: Built) -> None:
+    meta = fixture_build.reader.metadata
+    assert meta is not None
+    assert meta.title == "Dossier d'essai"
+    assert meta.author == "Équipe d'essai"
+    assert meta.subject == "Trois pôles pour éprouver la chaîne de publication"
+    assert fixture_build.reader.trailer["/Root"]["/Lang"] == "fr"
+    # The dates come from the sources (their latest date of writing), not from the clock.
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261101000000Z"
+
+
+def test_two_builds_are_byte_identical(fixture_build: Built, fixture_project: Path, tmp_path: Path) -> None:
+    again = build_dossier(fixture_project, tmp_path, drafts=True)
+    assert again.pdf.read_bytes() == fixture_build.report.pdf.read_bytes()
+    assert again.html.read_bytes() == fixture_build.report.html.read_bytes()
+
+
+def test_browser_html_carries_its_style_and_fonts(fixture_build: Built) -> None:
+    html = fixture_build.report.html.read_text(encoding="utf-8")
+    assert html.count("<style>") == 2 and "@font-face" in html and "leader(dotted)" in html
+    fonts = fixture_build.report.html.parent / "fonts"
+    assert (fonts / "SourceSerifPro-Regular.otf").is_file()
+    assert 'src: url("fonts/SourceSerifPro-Regular.otf")' in html
+
+
+# -- the chapters ------------------------------------------------------------------------------
+
+
+def test_chapter_content(fixture_build: Built) -> None:
+    text = plain(fixture_build.text())
+    assert "« Coopérer pour durer » — Charte du pôle" in text
+    assert f"Les sources ne documentent pas ce point : {plain(french_text(GAP))}" in text
+    html = fixture_build.report.html.read_text(encoding="utf-8")
+    # The facts box: a value declared unknown is printed as such, its reason kept as a tooltip.
+    assert (
+        '<span class="fact-label">Emplois</span><span class="fact-value undocumented" '
+        'title="Les sources ne donnent pas d&#39;effectif.">non documenté</span>'
+    ) in html
+    assert "Date de rédaction : novembre 2026 ; rédaction : Comité éditorial." in text
+    assert "Document de référence, Éditeur, 2013-2014 (document)." in text
+
+
+@pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
+def test_each_pole_has_its_sections_and_sources(which: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(which)
+    grid = load_grid(ROOT / "grid" / "grid.yaml")
+    monographs = {m.id: m for m in check_paths([built.project / "monographs"], grid).monographs}
+    entries = [e for e in sommaire(built) if e.is_case_study]
+    assert len(entries) == len(built.report.poles)
+    pages = [heading_page(built, e) for e in entries] + [len(built.pages) + 1]
+    for index, pole in enumerate(built.report.poles):
+        monograph = monographs[pole]
+        chapter = plain("\n".join(built.pages[pages[index] - 1 : pages[index + 1] - 1]))
+        assert plain(french_text(monograph.name)) in chapter
+        for section in monograph.sections:
+            assert section.id and plain(french_text(grid.section(section.id).title)) in chapter
+        for source in monograph.meta["sources"]:
+            assert plain(french_text(source["title"])) in chapter, source["title"]
+
+
+# -- hostile content ---------------------------------------------------------------------------
+
+
+def test_raw_html_is_printed_as_text(fixture_build: Built) -> None:
+    assert "<script>alert(1)</script>" in fixture_build.text()
+    html = fixture_build.report.html.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_images_are_not_loaded_and_links_are_filtered(fixture_build: Built) -> None:
+    text = plain(fixture_build.text())
+    assert "Son plan [plan des locaux] et [logo] ne sont pas imprimés." in text
+    assert "root:" not in text
+    uris = [
+        str(annotation.get_object()["/A"].get("/URI"))
+        for page in fixture_build.reader.pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object()
+    ]
+    assert "https://example.org/pole" in uris
+    assert not [uri for uri in uris if "javascript" in uri or uri.startswith("file:")]
+    html = fixture_build.report.html.read_text(encoding="utf-8")
+    assert "/etc/passwd" not in html and "<img" not in html
+
+
+def test_sandbox_serves_allowed_files_only(tmp_path: Path) -> None:
+    allowed, packaged = tmp_path / "allowed", tmp_path / "packaged"
+    write_project(tmp_path, {"allowed/a.css": "p {}", "packaged/assets/mark.svg": "<svg/>", "secret.txt": "secret"})
+    fetcher = SandboxFetcher([allowed, packaged], layers=[allowed, packaged])
+    assert fetcher.fetch((allowed / "a.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+    # Missing from the project's templates: taken from the next layer, as templates are.
+    assert fetcher.fetch((allowed / "assets" / "mark.svg").as_uri()).read() == b"<svg/>"
+    with pytest.raises(FileNotFoundError):
+        fetcher.fetch((allowed / "absent.css").as_uri())
+    for url in [
+        (tmp_path / "secret.txt").as_uri(),
+        (tmp_path / "allowed" / ".." / "secret.txt").as_uri(),
+        "https://example.org/x.png",
+        "http://127.0.0.1/",
+        "ftp://example.org/x",
+    ]:
+        with pytest.raises(SandboxViolation):
+            fetcher.fetch(url)
+    assert len(fetcher.violations) == 5
+
+
+# -- failures leave the previous dossier in place ------------------------------------------------
+
+
+@pytest.fixture
+def project_with_previous_pdf(tmp_path: Path, fixture_build: Built) -> Iterator[Path]:
+    project = write_project(tmp_path / "project", FIXTURE_FILES)
+    (project / "build").mkdir()
+    shutil.copy(fixture_build.report.pdf, project / "build" / "dossier.pdf")
+    yield project
+
+
+def test_corpus_errors_exit_1_with_the_check_messages(project_with_previous_pdf: Path) -> None:
+    project = project_with_previous_pdf
+    write_project(project, {"monographs/pole-bad.md": monograph_text("pole-bad", front_extra="colour: red\n")})
+    before = (project / "build" / "dossier.pdf").read_bytes()
+    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 1
+    checked = check_paths([project / "monographs"], load_grid(ROOT / "grid" / "grid.yaml"), root=project)
+    assert format_text(checked.problems) in result.stderr
+    assert "monographs/pole-bad.md" in result.stderr and "unknown field `colour`" in result.stderr
+    assert "Traceback" not in result.output
+    assert (project / "build" / "dossier.pdf").read_bytes() == before
+    assert not (project / "build" / "dossier.html").exists()
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        '.cover { background: url("https://example.org/logo.png"); }',
+        '@import url("file:///etc/passwd");',
+    ],
+)
+def test_a_template_reaching_outside_fails_the_build(project_with_previous_pdf: Path, css: str) -> None:
+    project = project_with_previous_pdf
+    stylesheet = (ROOT / "templates" / "dossier.css").read_text(encoding="utf-8")
+    # The project overrides the stylesheet only; the other templates still come from the package.
+    parts = [css, stylesheet] if css.startswith("@import") else [stylesheet, css]
+    write_project(project, {"templates/dossier.css": "\n".join(parts)})
+    before = (project / "build" / "dossier.pdf").read_bytes()
+    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "outside the folders it may read" in result.stderr
+    assert "Traceback" not in result.output
+    assert (project / "build" / "dossier.pdf").read_bytes() == before
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path / "nowhere")], catch_exceptions=False)
+    assert result.exit_code == 2
+
+
+def test_cli_reports_what_it_built_drafts_left_out(fixture_project: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(fixture_project), "--out", str(tmp_path)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Built .*dossier\.pdf \(\d+ pages\) and .*dossier\.html in [\d.]+ s\.", result.stdout)
+    assert "Poles printed: 2 (pole-beta, pole-alpha)." in result.stdout
+    assert "Drafts left out: 1 (pole-gamma)" in result.stdout
