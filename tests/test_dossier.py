@@ -90,9 +90,7 @@ def _build(project: Path, out: Path, drafts: bool | None = None) -> Built:
         ["pdftotext", "-layout", str(report.pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     warnings = [
-        r.getMessage()
-        for r in records
-        if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
+        r.getMessage() for r in records if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
     ]
     return Built(project, report, layout.split("\f")[: report.pages], PdfReader(report.pdf), warnings)
 
@@ -152,13 +150,18 @@ def sommaire(built: Built) -> list[Entry]:
         if match:
             title = match.group(2)
             draft = title.endswith("BROUILLON")
-            entries.append(Entry(match.group(1) or "", title.removesuffix("BROUILLON").strip(), int(match.group(3)), draft))
+            entries.append(
+                Entry(
+                    match.group(1) or "", title.removesuffix("BROUILLON").strip(), int(match.group(3)), draft
+                )
+            )
     return entries
 
 
 def heading_page(built: Built, entry: Entry) -> int:
     """The first page where the heading starts a line, the running header (first line) aside."""
-    start = re.compile(rf"^\s*{re.escape(entry.number)}\s+{re.escape(entry.title[:25])}")
+    gap = r"\s+" if entry.number else r""
+    start = re.compile(rf"^\s*{re.escape(entry.number)}{gap}{re.escape(entry.title[:25])}")
     for number, page in enumerate(built.pages, 1):
         lines = [line for line in page.splitlines() if line.strip()][1:]
         if number > 2 and any(start.match(line) for line in lines):
@@ -191,7 +194,15 @@ def test_sommaire_page_numbers_are_where_the_headings_are(which: str, request: p
         "1.3. Typologie des PTCE",
         "2. Études de cas",
     ]
-    assert entries[-1].label == "3. Analyse globale des études de cas"
+    assert [e.label for e in entries][-7:] == [
+        "3. Analyse globale des études de cas",
+        "3.1. Atouts, faiblesses, opportunités et menaces",
+        "3.2. Options stratégiques",
+        "3.3. Éclairage sur la gouvernance et la coopération",
+        "Annexes",
+        "A. Matrice pôles × sections de la grille",
+        "B. Référentiel PTCE",
+    ]
     for entry in entries:
         assert entry.page == heading_page(built, entry), entry
 
@@ -199,7 +210,12 @@ def test_sommaire_page_numbers_are_where_the_headings_are(which: str, request: p
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
 def test_bookmarks_mirror_the_sommaire(which: str, request: pytest.FixtureRequest) -> None:
     built: Built = request.getfixturevalue(which)
-    expected = [(1 if e.number.count(".") == 1 else 2, e.label, e.page) for e in sommaire(built)]
+
+    def level(e: Entry) -> int:
+        part = not e.number or (e.number[0].isdigit() and e.number.count(".") == 1)
+        return 1 if part else 2
+
+    expected = [(level(e), e.label, e.page) for e in sommaire(built)]
     assert outline(built) == expected
 
 
@@ -213,7 +229,7 @@ def test_fixture_order_drafts_and_page_count(fixture_build: Built) -> None:
         ("2.2. Pôle pole-alpha (Aquitaine)", False),
         ("2.3. Pôle pole-gamma (Aquitaine)", True),
     ]
-    gamma = heading_page(fixture_build, sommaire(fixture_build)[-2])
+    gamma = heading_page(fixture_build, next(e for e in sommaire(fixture_build) if e.number == "2.3."))
     assert "Brouillon · 2.3." in fixture_build.pages[gamma - 1].splitlines()[0]
 
 
@@ -326,12 +342,16 @@ def test_images_are_not_loaded_and_links_are_filtered(fixture_build: Built) -> N
     assert "https://example.org/pole" in uris
     assert not [uri for uri in uris if "javascript" in uri or uri.startswith("file:")]
     html = fixture_build.report.html.read_text(encoding="utf-8")
-    assert "/etc/passwd" not in html and "<img" not in html
+    assert "/etc/passwd" not in html
+    # The only image is the generated map, inlined as data: nothing is fetched.
+    assert re.findall(r'<img[^>]*src="([a-z]+):', html) == ["data"]
 
 
 def test_sandbox_serves_allowed_files_only(tmp_path: Path) -> None:
     allowed, packaged = tmp_path / "allowed", tmp_path / "packaged"
-    write_project(tmp_path, {"allowed/a.css": "p {}", "packaged/assets/mark.svg": "<svg/>", "secret.txt": "secret"})
+    write_project(
+        tmp_path, {"allowed/a.css": "p {}", "packaged/assets/mark.svg": "<svg/>", "secret.txt": "secret"}
+    )
     fetcher = SandboxFetcher([allowed, packaged], layers=[allowed, packaged])
     assert fetcher.fetch((allowed / "a.css").as_uri()).read() == b"p {}"
     assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
@@ -364,7 +384,9 @@ def project_with_previous_pdf(tmp_path: Path, fixture_build: Built) -> Iterator[
 
 def test_corpus_errors_exit_1_with_the_check_messages(project_with_previous_pdf: Path) -> None:
     project = project_with_previous_pdf
-    write_project(project, {"monographs/pole-bad.md": monograph_text("pole-bad", front_extra="colour: red\n")})
+    write_project(
+        project, {"monographs/pole-bad.md": monograph_text("pole-bad", front_extra="colour: red\n")}
+    )
     before = (project / "build" / "dossier.pdf").read_bytes()
     result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 1
@@ -398,7 +420,9 @@ def test_a_template_reaching_outside_fails_the_build(project_with_previous_pdf: 
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path / "nowhere")], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(tmp_path / "nowhere")], catch_exceptions=False
+    )
     assert result.exit_code == 2
 
 
@@ -410,3 +434,65 @@ def test_cli_reports_what_it_built_drafts_left_out(fixture_project: Path, tmp_pa
     assert re.search(r"Built .*dossier\.pdf \(\d+ pages\) and .*dossier\.html in [\d.]+ s\.", result.stdout)
     assert "Poles printed: 2 (pole-beta, pole-alpha)." in result.stdout
     assert "Drafts left out: 1 (pole-gamma)" in result.stdout
+
+
+# -- part 3 and the annexes, generated from the published monographs ----------------------------
+
+
+def part_text(built: Built, start: str, end: str) -> str:
+    """The text between two headings, hyphenation at line ends undone, spaces collapsed."""
+    # Running headers repeat headings at the top of every page: leave them out.
+    text = "\n".join(
+        "\n".join([line for line in page.splitlines() if line.strip()][1:]) for page in built.pages
+    )
+    text = text[text.index(start, text.index("Sommaire") + 2000) :]
+    text = text[: text.index(end)] if end in text else text
+    text = re.sub(r"(?<=[a-zà-ÿ])-\n\s*(?=[a-zà-ÿ])", "", text)
+    return plain(text)
+
+
+def printed(text: str) -> str:
+    """A statement as the dossier prints it: French typography, spaces collapsed."""
+    from ptce_mono.typography import french_text
+
+    return plain(french_text(text))
+
+
+def test_part_3_prints_every_swot_statement_once_with_its_poles(shipped_build: Built) -> None:
+    from ptce_mono import check_paths, load_grid
+    from ptce_mono.analyse import analyse
+
+    grid = load_grid(ROOT / "grid" / "grid.yaml")
+    published = [
+        m for m in check_paths([shipped_build.project / "monographs"], grid).monographs if m.is_published
+    ]
+    swot = analyse(published, grid).swot
+    part3 = part_text(shipped_build, "3.1. Atouts, faiblesses", "3.2. Options stratégiques")
+    statements = [(item, s) for items in swot.items.values() for item in items for s in item.statements]
+    assert len(statements) >= 10
+    for _, statement in statements:
+        assert part3.count(printed(statement.text)) == 1, statement.text
+    for items in swot.items.values():
+        for item in items:
+            assert f"{item.id} {printed(item.label)}" in part3
+            assert f"{printed(item.label)} {item.share}" in part3, item.id
+    # each statement is followed by the name of the pole it comes from
+    names = {m.id: str(m.meta.get("short_name") or m.name) for m in published}
+    for _, statement in statements:
+        assert f"{printed(statement.text)} — {names[statement.pole]}" in part3
+
+
+def test_options_governance_map_and_annexes_are_printed(shipped_build: Built) -> None:
+    options = part_text(shipped_build, "3.2. Options stratégiques", "3.3. Éclairage")
+    assert "Adosser des outils de finance solidaire à la culture de coopération" in options
+    assert "(S2, O5)" in options
+    governance = part_text(shipped_build, "3.3. Éclairage sur la gouvernance", "Annexes")
+    # narrow columns hyphenate: check the cells that fit on one line
+    assert "SA UES" in governance and "Seignanx (CBE)" in governance
+    annexes = part_text(shipped_build, "A. Matrice pôles", "zzz-end")
+    assert annexes.count("Pôle Sud Aquitain") >= 11  # one row per grid section
+    assert "les sources n’en donnent pour aucun pôle" in annexes
+    # the map is a vector figure on the page of part 1.1
+    page = next(i for i, p in enumerate(shipped_build.pages) if "1.1. Les PTCE étudiés" in p and i > 1)
+    xobjects = shipped_build.reader.pages[page]["/Resources"].get("/XObject") or {}
+    assert any(x.get_object().get("/Subtype") == "/Form" for x in xobjects.values())

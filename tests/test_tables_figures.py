@@ -6,7 +6,7 @@ import io
 from openpyxl import load_workbook
 
 from ptce_mono.analyse import analyse
-from ptce_mono.figures import MapPoint, bar_chart, departement_centroid, pole_map
+from ptce_mono.figures import MapPoint, departement_centroid, pole_map
 from ptce_mono.tables import export_tables
 
 from test_analyse import corpus
@@ -35,9 +35,3 @@ def test_map_places_poles_by_departement_and_is_stable():
     svg = pole_map(points)
     assert svg.startswith("<svg") and svg == pole_map(points)
     assert "<text" not in svg  # text drawn as paths: no font needed to read it
-
-
-def test_bar_chart_has_one_bar_per_value(tmp_path, grid):
-    table = analyse(corpus(tmp_path, grid), grid).typology[0]
-    svg = bar_chart(table)
-    assert svg.count('id="patch_') >= len(table.rows)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
 
 from jinja2 import Environment
 
 from .analyse import QUADRANT_TITLES, CrossCase
-from .figures import MapPoint, bar_chart, pole_map
+from .figures import MapPoint, pole_map
 from .grid import Grid
 from .monograph import Monograph
 from .options import TOWS_QUADRANTS, Options
@@ -42,17 +42,16 @@ def render_analysis(
     return part, annexes
 
 
-def render_figures(
-    model: CrossCase, monographs: list[Monograph], number_of: Callable[[str], str]
-) -> tuple[dict[str, str], str]:
-    """Typology bar charts per attribute, and the map with each pole's chapter number."""
-    charts = {table.attribute: bar_chart(table) for table in model.typology}
+def pole_map_html(monographs: list[Monograph]) -> str:
+    """The map of the printed poles, each marked with its chapter number (2.1, 2.2...)."""
     points = []
-    for m in monographs:
+    for index, m in enumerate(monographs, 1):
         location = m.meta.get("location") or {}
         points.append(
-            MapPoint(
-                number_of(m.id), m.name, str(location.get("departement", "")), location.get("coordinates")
-            )
+            MapPoint(f"2.{index}", m.name, str(location.get("departement", "")), location.get("coordinates"))
         )
-    return charts, pole_map(points)
+    # As an image rather than inline markup: WeasyPrint's SVG renderer reads SVG presentation
+    # styles that its HTML style engine would reject, and browsers show it the same way.
+    svg = pole_map(points).encode("utf-8")
+    data = base64.b64encode(svg).decode("ascii")
+    return f'<img class="map" alt="Carte des pôles de cette édition" src="data:image/svg+xml;base64,{data}">'

@@ -13,12 +13,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analyse import analyse
+from .analysis_render import pole_map_html, render_analysis
 from .config import load_config, order_poles
 from .errors import CorpusError
 from .grid import load_grid
 from .monograph import Monograph
+from .options import Options, load_options
 from .problems import Position, Problem, Severity, has_errors
-from .render import render_dossier, template_folders
+from .render import make_environment, read_editorial, render_dossier, template_folders
 from .resources import project_resource
 from .typeset import typeset
 from .validate import check_paths
@@ -58,6 +61,13 @@ def build_datetime(monographs: list[Monograph], fallback_year: int) -> dt.dateti
             day = parts[2] if len(parts) > 2 else 1
             dates.append(dt.datetime(parts[0], parts[1], day, tzinfo=dt.timezone.utc))
     return max(dates, default=dt.datetime(fallback_year, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _root_for(project: Path) -> Path:
@@ -110,13 +120,45 @@ def build_dossier(
             ]
         )
 
-    # 4. Render: one HTML document, French typography applied.
+    # 4. Analyse: the cross-case model of the printed poles, and the editors' strategic options,
+    #    whose SWOT ids must exist in this model (an unknown id is an error with its line).
+    model = analyse(printed, grid, config.reference_year)
+    options = Options(config.path)
+    if config.options is not None:
+        options, option_problems = load_options(config.options, model.swot, _shown(config.options))
+        if has_errors(option_problems):
+            raise CorpusError(option_problems)
+
+    # 5. Render: one HTML document, French typography applied.
+    env = make_environment(project)
+    editorial = read_editorial(config)
+    part3, annexes = render_analysis(
+        env,
+        model,
+        options,
+        grid,
+        {
+            "intro": editorial.get("analysis", ""),
+            "swot": editorial.get("swot", ""),
+            "governance": editorial.get("governance", ""),
+        },
+    )
     edition = build_datetime(printed, config.reference_year)
     rendered = render_dossier(
-        project, config, grid, printed, edition=edition, drafts_left_out=[m.name for m in left_out]
+        project,
+        config,
+        grid,
+        printed,
+        edition=edition,
+        drafts_left_out=[m.name for m in left_out],
+        analysis_html=part3,
+        annexes_html=annexes,
+        map_html=pole_map_html(printed),
+        editorial=editorial,
+        env=env,
     )
 
-    # 5. Typeset: the PDF, and the same document for a browser.
+    # 6. Typeset: the PDF, and the same document for a browser.
     folders = template_folders(project)
     written = typeset(rendered.html, folders, project, out_dir, int(edition.timestamp()))
     seconds = time.perf_counter() - started

@@ -24,6 +24,8 @@ EDITORIAL_DEFAULTS = {
     "methodology": "editorial/methodologie.md",
     "typology": "editorial/typologie.md",
     "analysis": "editorial/analyse.md",
+    "swot": "editorial/afom.md",
+    "governance": "editorial/gouvernance.md",
 }
 KEYS = (
     "title",
@@ -35,8 +37,10 @@ KEYS = (
     "language",
     "poles",
     "editorial",
+    "options",
     "drafts",
 )
+OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -64,6 +68,7 @@ class DossierConfig:
     editorial: dict[str, Path]  # part -> existing Markdown file inside the project
     include_drafts: bool
     warnings: tuple[Problem, ...] = field(default=())
+    options: Path | None = None  # the strategic options (TOWS) file, when the project has one
 
     @property
     def reference_year(self) -> int:
@@ -109,8 +114,7 @@ def order_poles(config: DossierConfig, pole_ids: list[str]) -> list[str]:
                 ref.position,
                 "unknown-pole",
                 f"`poles` names `{ref.id}`, which no monograph has as its id",
-                did_you_mean(ref.id, sorted(known))
-                or f"Ids in the corpus: {', '.join(sorted(known))}.",
+                did_you_mean(ref.id, sorted(known)) or f"Ids in the corpus: {', '.join(sorted(known))}.",
             )
     if problems.items:
         raise ConfigError(problems.items)
@@ -168,6 +172,7 @@ class _ConfigReader:
             poles=self.poles(),
             editorial=self.editorial(),
             include_drafts=drafts == "include",
+            options=self.options_file(),
             warnings=tuple(p for p in self.problems.items if p.severity < Severity.ERROR),
         )
 
@@ -188,9 +193,7 @@ class _ConfigReader:
         scalar = self.scalar(key, "a text")
         text = scalar.text.strip() if scalar is not None else ""
         if required and not text:
-            self.problems.error(
-                self.position(key), "missing-key", f"the dossier settings need `{key}`"
-            )
+            self.problems.error(self.position(key), "missing-key", f"the dossier settings need `{key}`")
         return text
 
     def texts(self, key: str) -> list[str]:
@@ -294,9 +297,7 @@ class _ConfigReader:
                         entry.value.position, "wrong-type", f"`editorial.{key}` must be a file path"
                     )
         elif value is not None and not (isinstance(value, Scalar) and value.is_null):
-            self.problems.error(
-                value.position, "wrong-type", "`editorial` must map parts to Markdown files"
-            )
+            self.problems.error(value.position, "wrong-type", "`editorial` must map parts to Markdown files")
         files: dict[str, Path] = {}
         for part, default in EDITORIAL_DEFAULTS.items():
             if part in named:
@@ -307,6 +308,25 @@ class _ConfigReader:
                 # Not named: the conventional file is used when the project has it.
                 files[part] = self.project / default
         return files
+
+    def options_file(self) -> Path | None:
+        value = self.root.get("options")
+        if value is None:
+            default = self.project / OPTIONS_DEFAULT
+            return default if default.is_file() else None
+        if not isinstance(value, Scalar) or not value.text.strip():
+            self.problems.error(value.position, "wrong-type", "`options` must be a file path")
+            return None
+        path = (self.project / value.text.strip()).resolve()
+        if not path.is_relative_to(self.project):
+            self.problems.error(
+                value.position, "path-outside", f"`options` points outside the project: `{value.text}`"
+            )
+            return None
+        if not path.is_file():
+            self.problems.error(value.position, "no-such-file", f"`options`: no such file `{value.text}`")
+            return None
+        return path
 
     def editorial_file(self, part: str, raw: str, position: Position) -> Path | None:
         path = (self.project / raw).resolve()

@@ -1,4 +1,4 @@
-"""Vector figures for the cross-case part: typology bar charts and the map of the poles.
+"""Vector figures: the map of the poles on the regions of the study period.
 
 Figures are SVG strings to be inlined in the dossier's HTML. Text is drawn as paths in the
 dossier's sans font, so a figure looks the same in the PDF and in a browser, and the output is
@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from .analyse import TypologyTable
 
 GEO = Path(__file__).resolve().parent / "geo"
 INK, ACCENT, MUTED, LAND, BORDER = "#1f2a36", "#8c2f39", "#9aa3ad", "#f1ede4", "#b9b2a3"
@@ -78,34 +76,6 @@ def _svg(figure: Any, title: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # inline: no XML prolog or doctype
     return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-
-
-def bar_chart(table: TypologyTable) -> str:
-    """Horizontal bars, one per value, labelled with their count."""
-    pyplot = _pyplot()
-    rows = table.rows
-    height = 0.32 * max(len(rows), 1) + 0.45
-    figure, axes = pyplot.subplots(figsize=(3.3, height))
-    labels = [r.value for r in rows][::-1]
-    counts = [r.count for r in rows][::-1]
-    colours = [MUTED if label == "non documenté" else ACCENT for label in labels]
-    bars = axes.barh(labels, counts, color=colours, height=0.62)
-    for bar, count in zip(bars, counts, strict=True):
-        axes.text(
-            bar.get_width() + 0.08,
-            bar.get_y() + bar.get_height() / 2,
-            str(count),
-            va="center",
-            fontsize=8.5,
-            color=INK,
-        )
-    axes.set_xlim(0, max(counts or [1]) + 1)
-    axes.xaxis.set_visible(False)
-    for side in ("top", "right", "bottom"):
-        axes.spines[side].set_visible(False)
-    axes.tick_params(axis="y", length=0)
-    axes.set_title(table.title, fontsize=9.5, loc="left", color=INK, fontweight="semibold")
-    return _svg(figure, table.title)
 
 
 @lru_cache(maxsize=4)

@@ -65,9 +65,7 @@ def _links_and_images(state: StateCore) -> None:
                 if open_links.pop():
                     kept.append(token)
             elif token.type == "image":
-                words = [
-                    c.content for c in token.children or [] if c.type in ("text", "code_inline")
-                ]
+                words = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
                 alt = "".join(words)
                 text = Token("text", "", 0)
                 text.content = f"[{alt.strip() or 'image'}]"
@@ -203,6 +201,7 @@ class DossierModel:
     drafts_left_out: list[str] = field(default_factory=list)
     analysis_html: str | None = None
     annexes_html: str | None = None
+    map_html: str | None = None
 
     @property
     def pole_names(self) -> dict[str, str]:
@@ -255,9 +254,7 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
             section.id,
             f"{monograph.id}--{section.id}",
             grid.section(section.id).title,
-            render_markdown(section.body, 4, monograph.id, section.body_line)
-            if section.words
-            else "",
+            render_markdown(section.body, 4, monograph.id, section.body_line) if section.words else "",
             tuple(gap.reason for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
@@ -284,7 +281,8 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
     )
 
 
-def _read_editorial(config: DossierConfig) -> dict[str, str]:
+def read_editorial(config: DossierConfig) -> dict[str, str]:
+    """The editorial texts named by the settings, as HTML, by part."""
     html: dict[str, str] = {}
     for part, path in config.editorial.items():
         try:
@@ -381,6 +379,8 @@ def render_dossier(
     drafts_left_out: list[str] | None = None,
     analysis_html: str | None = None,
     annexes_html: str | None = None,
+    map_html: str | None = None,
+    editorial: dict[str, str] | None = None,
     env: Environment | None = None,
 ) -> RenderedDossier:
     """The whole dossier as one HTML document. `monographs` are those to print, in order.
@@ -399,11 +399,12 @@ def render_dossier(
         grid=grid,
         chapters=chapters,
         typology=typology,
-        editorial=_read_editorial(config),
+        editorial=editorial if editorial is not None else read_editorial(config),
         edition=french_month(edition),
         drafts_left_out=list(drafts_left_out or []),
         analysis_html=analysis_html,
         annexes_html=annexes_html,
+        map_html=map_html,
     )
     context = {"model": model, "config": config, "chapters": chapters, "edition": edition}
     body = env.get_template("partials/body.html").render(context)
@@ -418,6 +419,7 @@ __all__ = [
     "RenderedDossier",
     "TocEntry",
     "make_environment",
+    "read_editorial",
     "render_dossier",
     "render_markdown",
     "template_folders",
