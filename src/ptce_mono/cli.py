@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .errors import PtceError
+from .grid import Grid
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -40,7 +41,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "junit"]),
+    type=click.Choice(["text", "json", "github", "junit", "sarif"]),
     default="text",
     show_default=True,
 )
@@ -56,7 +57,7 @@ def check(
     """
     from .grid import load_grid
     from .problems import Severity, has_errors
-    from .report import format_github, format_json, format_junit, format_summary, format_text
+    from .report import format_github, format_json, format_junit, format_sarif, format_summary, format_text
     from .resources import project_resource
     from .validate import check_paths
 
@@ -75,6 +76,8 @@ def check(
         click.echo(format_json(problems), nl=False)
     elif fmt == "github":
         click.echo(format_github(problems), nl=False)
+    elif fmt == "sarif":
+        click.echo(format_sarif(problems, __version__), nl=False)
     elif fmt == "junit":
         click.echo(format_junit(problems, [m.path for m in result.monographs]), nl=False)
     else:
@@ -141,3 +144,111 @@ def build(project: Path, drafts: bool | None, out_dir: Path | None) -> None:
     if report.warnings:
         message = f"{report.warnings} warning(s) in the sources: `ptce-mono check` lists them."
         click.echo(message, err=True)
+
+
+def _grid_for(project: Path) -> Grid:
+    from .grid import load_grid
+    from .resources import project_resource
+
+    return load_grid(project_resource(project, "grid") / "grid.yaml")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--id", "pole_id", help="Identifier of the pole (default: made from NAME).")
+@click.option(
+    "--folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("monographs"),
+    show_default=True,
+)
+def new(name: str, pole_id: str | None, folder: Path) -> None:
+    """Write a new monograph skeleton from the grid.
+
+    Every field is there (required ones marked), every section with its guiding questions as
+    comments; `ptce-mono check` then lists what remains to write.
+
+    Example: ptce-mono new "Pôle des Deux Rives"
+    """
+    from .scaffold import scaffold
+    from .text import slugify
+
+    try:
+        grid = _grid_for(Path.cwd())
+    except PtceError as exc:
+        _fail(exc)
+        return
+    pole_id = pole_id or slugify(name)
+    target = folder / f"{pole_id}.md"
+    if target.exists():
+        click.echo(f"ptce-mono: {target} already exists; nothing written.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(scaffold(grid, name, pole_id), encoding="utf-8")
+    click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead.")
+def schema(out: Path | None) -> None:
+    """Print the front matter's JSON Schema, generated from the grid.
+
+    Example: ptce-mono schema --out monograph.schema.json
+    """
+    import json
+
+    from .schema import json_schema
+
+    try:
+        text = json.dumps(json_schema(_grid_for(Path.cwd())), ensure_ascii=False, indent=2) + "\n"
+    except PtceError as exc:
+        _fail(exc)
+        return
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("."),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder (default: build/tables in the project).",
+)
+@click.option("--drafts", is_flag=True, help="Include draft monographs.")
+@click.option("--no-xlsx", is_flag=True, help="CSV files only.")
+def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> None:
+    """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
+
+    Example: ptce-mono matrix --drafts
+    """
+    from .analyse import analyse
+    from .problems import has_errors
+    from .report import format_text
+    from .validate import check_paths
+
+    try:
+        grid = _grid_for(project)
+    except PtceError as exc:
+        _fail(exc)
+        return
+    from .tables import export_tables
+
+    result = check_paths([project / "monographs"], grid, root=project)
+    if has_errors(result.problems):
+        click.echo(format_text(result.problems), err=True, nl=False)
+        sys.exit(EXIT_PROBLEMS)
+    chosen = [m for m in result.monographs if m.is_published or drafts]
+    written = export_tables(analyse(chosen, grid), out_dir or project / "build" / "tables", xlsx=not no_xlsx)
+    for path in written:
+        click.echo(f"Wrote {path}")

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from ptce_mono.cli import main
+
+from monograph_factory import monograph_text, write_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def invoke(args: list[str], cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_new_writes_a_skeleton_that_check_reads(tmp_path):
+    result = invoke(["new", "Pôle des Deux Rives"], tmp_path)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "monographs" / "pole-des-deux-rives.md"
+    assert path.is_file()
+    check = invoke(["check", "--format", "json"], tmp_path)
+    codes = {p["code"] for p in json.loads(check.output)}
+    assert check.exit_code == 1
+    assert "empty-field" in codes and "empty-section" in codes
+    assert not {c for c in codes if c.startswith("yaml")}
+    again = invoke(["new", "Pôle des Deux Rives"], tmp_path)
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_schema_is_json_schema_of_the_grid(tmp_path):
+    result = invoke(["schema"], tmp_path)
+    schema = json.loads(result.output)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert "territory_types" in schema["required"]
+
+
+def test_sarif_report(tmp_path):
+    write_project(tmp_path, {"monographs/x.md": monograph_text("x").replace("carrier:", "carier:")})
+    result = invoke(["check", "--format", "sarif"], tmp_path)
+    log = json.loads(result.output)
+    assert result.exit_code == 1 and log["version"] == "2.1.0"
+    found = [r for r in log["runs"][0]["results"] if r["ruleId"] == "unknown-field"]
+    region = found[0]["locations"][0]["physicalLocation"]
+    assert region["artifactLocation"]["uri"] == "monographs/x.md" and region["region"]["startLine"] > 1
+
+
+def test_matrix_exports_tables(tmp_path):
+    write_project(tmp_path, {"monographs/x.md": monograph_text("x")})
+    result = invoke(["matrix", "--out", "out"], tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "afom.csv", "analyse-transversale.xlsx", "matrice.csv", "typologie.csv"]
