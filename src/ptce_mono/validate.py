@@ -228,8 +228,12 @@ def _parse_all(
 
     size = -(-len(files) // workers)
     chunks = [(files[i : i + size], shown[i : i + size], grid, keep_text) for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        return [m for part in pool.map(_parse_chunk, chunks) for m in part]
+    # This process parses the first chunk itself while the workers take the others: one process
+    # fewer to start, and its results need no pickling.
+    with ProcessPoolExecutor(len(chunks) - 1) as pool:
+        others = pool.map(_parse_chunk, chunks[1:])
+        first = _parse_chunk(chunks[0])
+        return first + [m for part in others for m in part]
 
 
 def check_paths(
