@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from click.testing import CliRunner, Result
 
 WORDS = (
     "Le pôle rassemble des associations, des entreprises et des collectivités du territoire "
@@ -84,3 +87,15 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def invoke(args: list[str], cwd: Path) -> Result:
+    """Run the command line in `cwd`, letting any traceback fail the test."""
+    from ptce_mono.cli import main
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ptce_mono.cli import main
-
-from monograph_factory import monograph_text, write_project
+from monograph_factory import invoke, monograph_text, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,13 +20,6 @@ def project(tmp_path: Path) -> Path:
     })
 
 
-def invoke(args: list[str], cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def test_shipped_corpus_passes(root):

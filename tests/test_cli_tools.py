@@ -1,25 +1,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from ptce_mono.cli import main
-
-from monograph_factory import monograph_text, write_project
+from monograph_factory import invoke, monograph_text, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def invoke(args: list[str], cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
 
 
 def test_new_writes_a_skeleton_that_check_reads(tmp_path):

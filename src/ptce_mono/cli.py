@@ -13,6 +13,14 @@ from .grid import Grid
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+project_option = click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("."),
+    show_default=True,
+    help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
+)
+
 
 def _fail(exc: PtceError) -> None:
     problems = getattr(exc, "problems", None)
@@ -93,13 +101,7 @@ def check(
 
 
 @main.command()
-@click.option(
-    "--project",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path("."),
-    show_default=True,
-    help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
-)
+@project_option
 @click.option(
     "--drafts/--no-drafts",
     default=None,
@@ -212,12 +214,7 @@ def schema(out: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--project",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path("."),
-    show_default=True,
-)
+@project_option
 @click.option(
     "--out",
     "out_dir",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ptce_mono.cli import main
-
-from monograph_factory import monograph_text, write_project
+from monograph_factory import invoke, monograph_text, write_project
 
 GOOD = monograph_text("pole-test")
 
@@ -56,12 +52,7 @@ CASES: list[tuple[str, str | bytes, int, str, int | None]] = [
 
 
 def run_check(project: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(project)
-    try:
-        return CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return invoke(["check", *args], project)
 
 
 @pytest.mark.parametrize(("name", "content", "exit_code", "code", "line"), CASES, ids=[c[0] for c in CASES])
