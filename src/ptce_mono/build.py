@@ -21,7 +21,7 @@ from .grid import load_grid
 from .monograph import Monograph
 from .options import Options, load_options
 from .problems import Position, Problem, Severity, has_errors
-from .render import make_environment, read_editorial, render_dossier, template_folders
+from .render import RenderedDossier, make_environment, read_editorial, render_dossier, template_folders
 from .resources import project_resource
 from .typeset import typeset
 from .validate import check_paths
@@ -76,21 +76,25 @@ def _root_for(project: Path) -> Path:
     return cwd if project.resolve().is_relative_to(cwd) else project.resolve()
 
 
-def build_dossier(
+@dataclass
+class Prepared:
+    """Everything up to the rendered HTML: what `build` typesets and `export` converts."""
+
+    rendered: RenderedDossier
+    printed: list[Monograph]
+    left_out: list[Monograph]
+    edition: dt.datetime
+    problems: list[Problem]
+
+
+def prepare_dossier(
     project: Path,
-    out_dir: Path,
     drafts: bool | None = None,
     *,
     grid_path: Path | None = None,
     config_path: Path | None = None,
-) -> BuildReport:
-    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
-
-    `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
-    (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
-    """
-    started = time.perf_counter()
-
+) -> Prepared:
+    """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written."""
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     config = load_config(project, config_path)
@@ -157,10 +161,29 @@ def build_dossier(
         editorial=editorial,
         env=env,
     )
+    return Prepared(rendered, printed, left_out, edition, [*config.warnings, *checked.problems])
+
+
+def build_dossier(
+    project: Path,
+    out_dir: Path,
+    drafts: bool | None = None,
+    *,
+    grid_path: Path | None = None,
+    config_path: Path | None = None,
+) -> BuildReport:
+    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
+
+    `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
+    (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
+    """
+    started = time.perf_counter()
+    prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
+    printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
 
     # 6. Typeset: the PDF, and the same document for a browser.
     folders = template_folders(project)
-    written = typeset(rendered.html, folders, project, out_dir, int(edition.timestamp()))
+    written = typeset(prepared.rendered.html, folders, project, out_dir, int(edition.timestamp()))
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     return BuildReport(
@@ -171,8 +194,8 @@ def build_dossier(
         seconds=seconds,
         pdf=written.pdf,
         html=written.html,
-        problems=[*config.warnings, *checked.problems],
+        problems=prepared.problems,
     )
 
 
-__all__ = ["BuildReport", "build_datetime", "build_dossier"]
+__all__ = ["BuildReport", "Prepared", "build_datetime", "build_dossier", "prepare_dossier"]

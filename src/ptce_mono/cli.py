@@ -249,3 +249,28 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> 
     written = export_tables(analyse(chosen, grid), out_dir or project / "build" / "tables", xlsx=not no_xlsx)
     for path in written:
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@project_option
+@click.option("--to", "fmt", type=click.Choice(["docx", "odt", "epub"]), required=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file (default: build/dossier.<format> in the project).",
+)
+@click.option("--drafts/--no-drafts", default=None, help="Include draft monographs.")
+def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> None:
+    """Export the dossier for a word processor or an e-reader, through pandoc.
+
+    Example: ptce-mono export --to docx
+    """
+    from .export import export_dossier
+
+    try:
+        written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
+    except PtceError as exc:
+        _fail(exc)
+        return
+    click.echo(f"Wrote {written}.")
