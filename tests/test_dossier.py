@@ -496,3 +496,13 @@ def test_options_governance_map_and_annexes_are_printed(shipped_build: Built) ->
     page = next(i for i, p in enumerate(shipped_build.pages) if "1.1. Les PTCE étudiés" in p and i > 1)
     xobjects = shipped_build.reader.pages[page]["/Resources"].get("/XObject") or {}
     assert any(x.get_object().get("/Subtype") == "/Form" for x in xobjects.values())
+
+
+def test_every_internal_link_of_the_dossier_resolves(shipped_build: Built) -> None:
+    html = shipped_build.report.html.read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    assert len(targets) > 30
+    assert targets <= ids, sorted(targets - ids)
+    # matrix cells summarised from a first sentence point at that paragraph
+    assert re.search(r'href="#initiatives-et-cite--L\d+"', html) or re.search(r'href="#pole-sud-aquitain--L\d+"', html)

@@ -53,6 +53,9 @@ class Cell:
 
     @property
     def anchor(self) -> str:
+        """The paragraph a first-sentence summary is taken from; else the section."""
+        if self.origin == "first sentence" and self.line:
+            return f"{self.pole}--L{self.line}"
         return f"{self.pole}--{self.section}"
 
 
