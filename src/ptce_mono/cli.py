@@ -274,3 +274,18 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
         _fail(exc)
         return
     click.echo(f"Wrote {written}.")
+
+
+@main.command()
+@project_option
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve(project: Path, port: int) -> None:
+    """Preview the dossier in a browser, rebuilt each time a source is saved.
+
+    Drafts are shown; problems are listed on the page. /dossier.pdf builds the PDF on demand.
+
+    Example: ptce-mono serve --port 8000
+    """
+    from .serve import serve as run_server
+
+    run_server(project, port)
