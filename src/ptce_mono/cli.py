@@ -114,7 +114,8 @@ def check(
     default=None,
     help="Output folder (default: build/ in the project).",
 )
-def build(project: Path, drafts: bool | None, out_dir: Path | None) -> None:
+@click.option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
+def build(project: Path, drafts: bool | None, out_dir: Path | None, site: bool) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
 
     The monographs are checked first, as `check` does: on any error nothing is written and the
@@ -129,6 +130,11 @@ def build(project: Path, drafts: bool | None, out_dir: Path | None) -> None:
     logging.basicConfig(level=logging.WARNING, format="ptce-mono: %(name)s: %(message)s")
     try:
         report = build_dossier(project, out_dir or project / "build", drafts=drafts)
+        if site:
+            from .site import build_site
+
+            site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
+            click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
     except PtceError as exc:
         _fail(exc)
         return
