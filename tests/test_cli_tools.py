@@ -47,3 +47,12 @@ def test_matrix_exports_tables(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "afom.csv", "analyse-transversale.xlsx", "matrice.csv", "typologie.csv"]
+
+
+def test_build_quiet_and_verbose(tmp_path):
+    write_project(tmp_path, {"dossier.yaml": "title: T\npublisher: P\nperiod: 2013-2014\n",
+                             "monographs/x.md": monograph_text("x")})
+    quiet = invoke(["build", "--quiet"], tmp_path)
+    assert quiet.exit_code == 0 and quiet.output == ""
+    verbose = invoke(["build", "--verbose", "--out", "b2"], tmp_path)
+    assert verbose.exit_code == 0 and "Built " in verbose.output

@@ -96,16 +96,19 @@ def prepare_dossier(
 ) -> Prepared:
     """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written."""
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
+    LOGGER.info("Loading the grid and the settings")
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     config = load_config(project, config_path)
     include_drafts = config.include_drafts if drafts is None else drafts
 
     # 2. Parse and validate every monograph, drafts included: the same problems as `check`.
+    LOGGER.info("Checking the monographs")
     checked = check_paths([project / "monographs"], grid, root=_root_for(project))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
     # 3. Order the poles as dossier.yaml says, then keep those to print.
+    LOGGER.info("Ordering the poles")
     by_id = {m.id: m for m in checked.monographs}
     ordered = [by_id[pole] for pole in order_poles(config, list(by_id))]
     printed = [m for m in ordered if m.is_published or include_drafts]
@@ -126,6 +129,7 @@ def prepare_dossier(
 
     # 4. Analyse: the cross-case model of the printed poles, and the editors' strategic options,
     #    whose SWOT ids must exist in this model (an unknown id is an error with its line).
+    LOGGER.info("Analysing across cases")
     model = analyse(printed, grid, config.reference_year)
     options = Options(config.path)
     if config.options is not None:
@@ -134,6 +138,7 @@ def prepare_dossier(
             raise CorpusError(option_problems)
 
     # 5. Render: one HTML document, French typography applied.
+    LOGGER.info("Rendering the HTML")
     env = make_environment(project)
     editorial = read_editorial(config)
     part3, annexes = render_analysis(
@@ -182,6 +187,7 @@ def build_dossier(
     printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
 
     # 6. Typeset: the PDF, and the same document for a browser.
+    LOGGER.info("Typesetting the PDF")
     folders = template_folders(project)
     written = typeset(prepared.rendered.html, folders, project, out_dir, int(edition.timestamp()))
     seconds = time.perf_counter() - started

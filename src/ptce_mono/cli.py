@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -20,6 +23,30 @@ project_option = click.option(
     show_default=True,
     help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
 )
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[None]:
+    """A one-line status on a terminal while the build runs, fed by the build's log messages."""
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("Building the dossier…") as status:
+
+        class ToStatus(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                status.update(record.getMessage() + "…")
+
+        handler = ToStatus(logging.INFO)
+        logger = logging.getLogger("ptce_mono.build")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
 
 
 def _fail(exc: PtceError) -> None:
@@ -114,8 +141,12 @@ def check(
     default=None,
     help="Output folder (default: build/ in the project).",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Print each step of the build.")
 @click.option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
-def build(project: Path, drafts: bool | None, out_dir: Path | None, site: bool) -> None:
+def build(
+    project: Path, drafts: bool | None, out_dir: Path | None, site: bool, quiet: bool, verbose: bool
+) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
 
     The monographs are checked first, as `check` does: on any error nothing is written and the
@@ -123,24 +154,26 @@ def build(project: Path, drafts: bool | None, out_dir: Path | None, site: bool) 
 
     Example: ptce-mono build --drafts
     """
-    import logging
-
     from .build import build_dossier
 
-    logging.basicConfig(level=logging.WARNING, format="ptce-mono: %(name)s: %(message)s")
-    try:
-        report = build_dossier(project, out_dir or project / "build", drafts=drafts)
-        if site:
-            from .site import build_site
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
+    with _progress(enabled=not (quiet or verbose)):
+        try:
+            report = build_dossier(project, out_dir or project / "build", drafts=drafts)
+            if site:
+                from .site import build_site
 
-            site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
-            click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
-    except PtceError as exc:
-        _fail(exc)
+                site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
+                click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
+        except PtceError as exc:
+            _fail(exc)
+            return
+        except Exception as exc:  # an internal error is reported in one line, never as a traceback
+            click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    if quiet:
         return
-    except Exception as exc:  # an internal error is reported in one line, never as a traceback
-        click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
     pages, seconds = report.pages, report.seconds
     click.echo(f"Built {report.pdf} ({pages} pages) and {report.html} in {seconds:.1f} s.")
     drafts_note = f", {len(report.drafts_included)} draft(s)" if report.drafts_included else ""
