@@ -35,3 +35,14 @@ def test_export_command(project):
     result = invoke(["export", "--to", "odt"], project)
     assert result.exit_code == 0, result.output
     assert (project / "build" / "dossier.odt").stat().st_size > 5000
+
+
+def test_docx_takes_the_styles_of_the_reference_document(project):
+    import zipfile
+
+    target = export_dossier(project, "docx", project / "build" / "styled.docx")
+    with zipfile.ZipFile(target) as docx:
+        theme = docx.read("word/theme/theme1.xml").decode("utf-8")
+        styles = docx.read("word/styles.xml").decode("utf-8")
+    assert 'typeface="Source Serif Pro"' in theme and 'typeface="Source Sans Pro"' in theme
+    assert 'w:val="fr-FR"' in styles

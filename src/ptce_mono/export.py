@@ -14,6 +14,7 @@ from pathlib import Path
 from .atomic import write_bytes_atomic
 from .build import prepare_dossier
 from .errors import RenderError
+from .render import template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
 
@@ -28,6 +29,24 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
     title = prepared.rendered.model.config.title
     # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
     html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
+    extra = [
+        "--metadata",
+        f"title={title}",
+        "--metadata",
+        "lang=fr-FR",
+        "--metadata",
+        "toc-title=Sommaire",
+        "--toc",
+    ]
+    if fmt == "docx":
+        # pandoc's own reference document with the dossier's fonts (Source Serif Pro for text,
+        # Source Sans Pro for headings) and French as the language: Word applies its styles.
+        reference = next(
+            (f / "reference.docx" for f in template_folders(project) if (f / "reference.docx").is_file()),
+            None,
+        )
+        if reference is not None:
+            extra += ["--reference-doc", str(reference)]
     with tempfile.TemporaryDirectory(prefix="ptce-export-") as work:
         out = Path(work) / f"dossier.{fmt}"
         try:
@@ -36,15 +55,7 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
                 FORMATS[fmt],
                 format="html",
                 outputfile=str(out),
-                extra_args=[
-                    "--metadata",
-                    f"title={title}",
-                    "--metadata",
-                    "lang=fr-FR",
-                    "--metadata",
-                    "toc-title=Sommaire",
-                    "--toc",
-                ],
+                extra_args=extra,
             )
         except (RuntimeError, OSError) as exc:
             raise RenderError(f"pandoc could not write {fmt}: {exc}") from None
