@@ -56,3 +56,22 @@ def test_build_quiet_and_verbose(tmp_path):
     assert quiet.exit_code == 0 and quiet.output == ""
     verbose = invoke(["build", "--verbose", "--out", "b2"], tmp_path)
     assert verbose.exit_code == 0 and "Built " in verbose.output
+
+
+def test_unchanged_build_is_skipped_and_any_change_rebuilds(tmp_path):
+    write_project(tmp_path, {"dossier.yaml": "title: T\npublisher: P\nperiod: 2013-2014\n",
+                             "monographs/x.md": monograph_text("x")})
+    assert "Built " in invoke(["build"], tmp_path).output
+    pdf = tmp_path / "build" / "dossier.pdf"
+    before = pdf.stat().st_mtime_ns
+    again = invoke(["build"], tmp_path)
+    assert again.exit_code == 0 and again.output.startswith("Up to date")
+    assert pdf.stat().st_mtime_ns == before
+    assert "Built " in invoke(["build", "--force"], tmp_path).output
+    source = tmp_path / "monographs" / "x.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Le pôle rassemble", "Le pôle réunit"),
+                      encoding="utf-8")
+    assert "Built " in invoke(["build"], tmp_path).output
+    pdf.write_bytes(b"damaged")  # an output changed by hand is rebuilt too
+    assert "Built " in invoke(["build"], tmp_path).output
+    assert pdf.read_bytes().startswith(b"%PDF-")

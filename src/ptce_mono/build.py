@@ -17,13 +17,13 @@ from .analyse import analyse
 from .analysis_render import pole_map_html, render_analysis
 from .config import load_config, order_poles
 from .errors import CorpusError
+from .fingerprint import fingerprint, read_stamp, write_stamp
 from .grid import load_grid
 from .monograph import Monograph
 from .options import Options, load_options
 from .problems import Position, Problem, Severity, has_errors
 from .render import RenderedDossier, make_environment, read_editorial, render_dossier, template_folders
 from .resources import project_resource
-from .typeset import typeset
 from .validate import check_paths
 
 LOGGER = logging.getLogger("ptce_mono.build")
@@ -39,6 +39,7 @@ class BuildReport:
     pdf: Path
     html: Path
     problems: list[Problem] = field(default_factory=list)  # warnings and notes that did not stop it
+    up_to_date: bool = False  # nothing changed since the last build: the outputs were kept
 
     @property
     def warnings(self) -> int:
@@ -176,23 +177,43 @@ def build_dossier(
     *,
     grid_path: Path | None = None,
     config_path: Path | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
+
+    When nothing the build reads has changed since the last build into `out_dir`, the outputs
+    are kept as they are (`up_to_date`), unless `force`.
 
     `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    extra = [p for p in (grid_path, config_path) if p is not None]
+    key = fingerprint(project.resolve(), drafts, extra)
+    stamp = None if force else read_stamp(out_dir, key)
+    if stamp is not None:
+        recorded = stamp["report"]
+        return BuildReport(
+            poles=recorded["poles"],
+            drafts_included=recorded["drafts_included"],
+            drafts_left_out=recorded["drafts_left_out"],
+            pages=recorded["pages"],
+            seconds=time.perf_counter() - started,
+            pdf=out_dir / "dossier.pdf",
+            html=out_dir / "dossier.html",
+            up_to_date=True,
+        )
     prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
     printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
 
     # 6. Typeset: the PDF, and the same document for a browser.
     LOGGER.info("Typesetting the PDF")
+    from .typeset import typeset  # WeasyPrint takes a second to import: only when typesetting
     folders = template_folders(project)
     written = typeset(prepared.rendered.html, folders, project, out_dir, int(edition.timestamp()))
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
-    return BuildReport(
+    report = BuildReport(
         poles=[m.id for m in printed],
         drafts_included=[m.id for m in printed if not m.is_published],
         drafts_left_out=[m.id for m in left_out],
@@ -202,6 +223,14 @@ def build_dossier(
         html=written.html,
         problems=prepared.problems,
     )
+    recorded = {
+        "poles": report.poles,
+        "drafts_included": report.drafts_included,
+        "drafts_left_out": report.drafts_left_out,
+        "pages": report.pages,
+    }
+    write_stamp(out_dir, key, [written.pdf, written.html], recorded)
+    return report
 
 
 __all__ = ["BuildReport", "Prepared", "build_datetime", "build_dossier", "prepare_dossier"]

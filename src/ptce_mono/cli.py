@@ -143,9 +143,16 @@ def check(
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each step of the build.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed since the last build.")
 @click.option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
 def build(
-    project: Path, drafts: bool | None, out_dir: Path | None, site: bool, quiet: bool, verbose: bool
+    project: Path,
+    drafts: bool | None,
+    out_dir: Path | None,
+    force: bool,
+    site: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
 
@@ -160,7 +167,7 @@ def build(
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
-            report = build_dossier(project, out_dir or project / "build", drafts=drafts)
+            report = build_dossier(project, out_dir or project / "build", drafts=drafts, force=force)
             if site:
                 from .site import build_site
 
@@ -175,6 +182,11 @@ def build(
     if quiet:
         return
     pages, seconds = report.pages, report.seconds
+    if report.up_to_date:
+        click.echo(
+            f"Up to date: nothing has changed since {report.pdf} was built ({pages} pages); --force rebuilds."
+        )
+        return
     click.echo(f"Built {report.pdf} ({pages} pages) and {report.html} in {seconds:.1f} s.")
     drafts_note = f", {len(report.drafts_included)} draft(s)" if report.drafts_included else ""
     click.echo(f"Poles printed: {len(report.poles)}{drafts_note} ({', '.join(report.poles)}).")
