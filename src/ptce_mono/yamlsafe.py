@@ -85,6 +85,13 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         mark = exc.problem_mark or exc.context_mark
         pos = Position(line_offset + (mark.line + 1 if mark else 1), (mark.column + 1) if mark else 1)
         reason = (exc.problem or exc.context or "invalid YAML").strip()
+        if "nesting depth" in reason:  # PyYAML 6.0.4 and later stop deep nesting themselves
+            problems.error(
+                pos,
+                "yaml-too-deep",
+                f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)",
+            )
+            return None
         hint = "Check quotes, colons and indentation on this line or the one before."
         bad_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
         if "\t" in bad_line:
