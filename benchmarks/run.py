@@ -118,23 +118,82 @@ def pandoc_baseline(project: Path, work: Path, runs: int) -> tuple[list[float], 
     return timed_command(args, work, runs)
 
 
+def _shell(command: str) -> list[str]:
+    return ["sh", "-c", command]
+
+
 def bench_build(work: Path, runs: int) -> list[Result]:
+    """The shipped corpus from scratch (no cache), against pandoc on the same Markdown."""
     project = Path.cwd()
     out = work / "build-shipped"
-    build_times, build_peak = timed_command(
-        [str(BIN / "ptce-mono"), "build", "--project", str(project), "--out", str(out)], project, runs
-    )
+    build = f"rm -rf {out} && {BIN / 'ptce-mono'} build --quiet --project {project} --out {out}"
+    build_times, build_peak = timed_command(_shell(build), project, runs)
     base_times, base_peak = pandoc_baseline(project, work, runs)
     ratio = statistics.median(build_times) / statistics.median(base_times)
     return [
-        Result(
-            "build, shipped corpus (ptce-mono build)", build_times, build_peak, f"ratio to pandoc {ratio:.2f}"
-        ),
+        Result("build, shipped corpus, no cache", build_times, build_peak, f"ratio to pandoc {ratio:.2f}"),
         Result("baseline: pandoc --pdf-engine=weasyprint --toc", base_times, base_peak, "same Markdown"),
     ]
 
 
-SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {"check": bench_check, "build": bench_build}
+def _settings(project: Path) -> None:
+    (project / "dossier.yaml").write_text(
+        "title: Banc d’essai\nperiod: 2013-2014\npublisher: Banc d’essai\nfooter: Banc d’essai\n",
+        encoding="utf-8",
+    )
+
+
+EDIT = (
+    "import pathlib, sys; p = pathlib.Path(sys.argv[1]); t = p.read_text(encoding='utf-8'); "
+    "p.write_text(t.replace('## Genèse', '## Genèse\\n\\nUne phrase de plus.', 1) "
+    "if 'Une phrase de plus' not in t else t.replace('\\n\\nUne phrase de plus.', '', 1), encoding='utf-8')"
+)
+
+
+def bench_large(work: Path, runs: int) -> list[Result]:
+    """64 generated poles (about 400 pages): in pieces, in one pass, after one edit, unchanged."""
+    project = write_corpus(work / "large-64", 64, paragraphs=2)
+    _settings(project)
+    ptce = BIN / "ptce-mono"
+    pieces = f"rm -rf build && {ptce} build --quiet"
+    one_pass = f"rm -rf one-pass && {ptce} build --quiet --single-pass --out one-pass"
+    edited = project / "monographs" / "pole-synthetique-0031.md"
+    edit = f'{sys.executable} -c "{EDIT}" {edited} && {ptce} build --quiet'
+    piece_times, piece_peak = timed_command(_shell(pieces), project, runs)
+    pages = _pages(project / "build" / "dossier.pdf")
+    single_times, single_peak = timed_command(_shell(one_pass), project, runs)
+    edit_times, edit_peak = timed_command(_shell(edit), project, runs)
+    same_times, same_peak = timed_command([str(ptce), "build", "--quiet"], project, runs)
+    full = statistics.median(piece_times)
+    return [
+        Result(
+            f"64 poles, {pages} pages, in pieces ({os.cpu_count()} jobs), no cache",
+            piece_times,
+            piece_peak,
+            f"{statistics.median(single_times) / full:.2f}x faster than one pass",
+        ),
+        Result("64 poles, one pass (--single-pass)", single_times, single_peak, "baseline"),
+        Result(
+            "64 poles, one monograph edited",
+            edit_times,
+            edit_peak,
+            f"{statistics.median(edit_times) / full:.0%} of a full build",
+        ),
+        Result("64 poles, nothing changed", same_times, same_peak, ""),
+    ]
+
+
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages) if pdf.is_file() else 0
+
+
+SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {
+    "check": bench_check,
+    "build": bench_build,
+    "large": bench_large,
+}
 
 
 def main() -> None:

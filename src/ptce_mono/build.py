@@ -178,11 +178,15 @@ def build_dossier(
     grid_path: Path | None = None,
     config_path: Path | None = None,
     force: bool = False,
+    jobs: int | None = None,
+    single_pass: bool = False,
 ) -> BuildReport:
     """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
 
     When nothing the build reads has changed since the last build into `out_dir`, the outputs
-    are kept as they are (`up_to_date`), unless `force`.
+    are kept as they are (`up_to_date`), unless `force`. The PDF is typeset in pieces by `jobs`
+    processes (default: the number of cores), each piece cached in `out_dir/cache/`, unless
+    `single_pass`; both give the same pages.
 
     `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
@@ -210,7 +214,15 @@ def build_dossier(
     LOGGER.info("Typesetting the PDF")
     from .typeset import typeset  # WeasyPrint takes a second to import: only when typesetting
     folders = template_folders(project)
-    written = typeset(prepared.rendered.html, folders, project, out_dir, int(edition.timestamp()))
+    written = typeset(
+        prepared.rendered.html,
+        folders,
+        project,
+        out_dir,
+        int(edition.timestamp()),
+        jobs=jobs,
+        single_pass=single_pass,
+    )
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     report = BuildReport(

@@ -145,11 +145,25 @@ def check(
 @click.option("--verbose", "-v", is_flag=True, help="Print each step of the build.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing has changed since the last build.")
 @click.option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes typesetting the dossier's pieces in parallel (default: the number of cores).",
+)
+@click.option(
+    "--single-pass",
+    is_flag=True,
+    help="Lay the whole dossier out at once, without pieces, parallelism or cache (slower).",
+)
 def build(
     project: Path,
     drafts: bool | None,
     out_dir: Path | None,
     force: bool,
+    jobs: int | None,
+    single_pass: bool,
     site: bool,
     quiet: bool,
     verbose: bool,
@@ -167,7 +181,14 @@ def build(
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
-            report = build_dossier(project, out_dir or project / "build", drafts=drafts, force=force)
+            report = build_dossier(
+                project,
+                out_dir or project / "build",
+                drafts=drafts,
+                force=force,
+                jobs=jobs,
+                single_pass=single_pass,
+            )
             if site:
                 from .site import build_site
 

@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ class _AdviceOnce(logging.Filter):
 
 
 @contextmanager
-def _source_date(epoch: int) -> Iterator[None]:
+def source_date(epoch: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH for the time of the call, unless the caller already set it.
 
     fontTools stamps every font subset it writes with the current time, unless this variable
@@ -165,31 +166,106 @@ def find_stylesheet(templates: list[Path]) -> Path:
     raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
 
 
-def render_pdf(html: str, templates: list[Path], project: Path, epoch: int) -> tuple[bytes, int]:
-    """The PDF of `html` and its number of pages; `epoch` dates the embedded fonts.
+@dataclass
+class Layout:
+    """Where things fell in a typeset document: what merging pieces needs, as plain data."""
+
+    pages: int
+    page_names: list[str]  # the named page of each page ("" for the default one)
+    page_heights: list[float]  # in CSS px
+    anchors: dict[str, tuple[int, float, float]]  # id -> (page index, x, y in CSS px from the top left)
+    bookmarks: list[tuple[int, int, str, float, float]]  # (page index, level, label, x, y)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "page_names": self.page_names,
+            "page_heights": self.page_heights,
+            "anchors": {k: list(v) for k, v in self.anchors.items()},
+            "bookmarks": [list(b) for b in self.bookmarks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Layout:
+        return cls(
+            int(data["pages"]),
+            [str(n) for n in data["page_names"]],
+            [float(h) for h in data["page_heights"]],
+            {str(k): (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
+            [(int(b[0]), int(b[1]), str(b[2]), float(b[3]), float(b[4])) for b in data["bookmarks"]],
+        )
+
+
+def _layout_of(document: Any) -> Layout:
+    anchors: dict[str, tuple[int, float, float]] = {}
+    bookmarks: list[tuple[int, int, str, float, float]] = []
+    names, heights = [], []
+    for index, page in enumerate(document.pages):
+        page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+        names.append(str(getattr(page_type, "name", "") or ""))
+        heights.append(float(page.height))
+        for anchor, (x, y, *_size) in page.anchors.items():
+            anchors.setdefault(anchor, (index, float(x), float(y)))
+        for level, label, (x, y), _state in page.bookmarks:
+            bookmarks.append((index, int(level), str(label), float(x), float(y)))
+    return Layout(len(document.pages), names, heights, anchors, bookmarks)
+
+
+_STYLES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
+
+
+def _styles(
+    stylesheet: Path, templates: list[Path], project: Path, extra_css: str
+) -> tuple[SandboxFetcher, FontConfiguration, list[CSS]]:
+    """The parsed stylesheets and loaded fonts, kept for the next document with the same ones:
+    a process typesetting the dossier's pieces parses them once, not once per piece."""
+    stat = stylesheet.stat()
+    allowed = allowed_folders(templates, project)
+    key = (str(stylesheet), stat.st_mtime_ns, stat.st_size, extra_css, tuple(allowed), tuple(templates))
+    if key in _STYLES:
+        return _STYLES[key]
+    fetcher = SandboxFetcher(allowed, layers=templates)
+    fonts = FontConfiguration()
+    sheets = [
+        CSS(
+            string=font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri()),
+            url_fetcher=fetcher,
+            font_config=fonts,
+        ),
+        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+    ]
+    if extra_css:
+        sheets.append(CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts))
+    if len(_STYLES) > 8:
+        _STYLES.clear()
+    _STYLES[key] = (fetcher, fonts, sheets)
+    return fetcher, fonts, sheets
+
+
+def render_pdf(
+    html: str,
+    templates: list[Path],
+    project: Path,
+    epoch: int,
+    *,
+    extra_css: str = "",
+) -> tuple[bytes, Layout]:
+    """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `extra_css` is applied
+    after the dossier's stylesheet.
 
     Raises SandboxViolation or RenderError.
     """
     stylesheet = find_stylesheet(templates)
-    fetcher = SandboxFetcher(allowed_folders(templates, project), layers=templates)
-    fonts = FontConfiguration()
     advice = _AdviceOnce()
     logging.getLogger("weasyprint").addFilter(advice)
+    fetcher = None
     try:
-        document = HTML(
-            string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
-        ).render(
-            font_config=fonts,
-            stylesheets=[
-                CSS(
-                    string=font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri()),
-                    url_fetcher=fetcher,
-                    font_config=fonts,
-                ),
-                CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
-            ],
+        fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
+        fetcher.violations.clear()
+        document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=sheets
         )
-        with _source_date(epoch):
+        with source_date(epoch):
             pdf = document.write_pdf(
                 # Same HTML, same identifier: nothing in the file depends on when it was built.
                 pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
@@ -203,10 +279,12 @@ def render_pdf(html: str, templates: list[Path], project: Path, epoch: int) -> t
         raise RenderError(f"typesetting failed: {exc}") from exc
     finally:
         logging.getLogger("weasyprint").removeFilter(advice)
-    if fetcher.violations:  # refused but swallowed somewhere inside WeasyPrint: still a failure
+    if (
+        fetcher is not None and fetcher.violations
+    ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
         refused = fetcher.violations[0]
         raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
-    return bytes(pdf), len(document.pages)
+    return bytes(pdf), _layout_of(document)
 
 
 def browser_html(html: str, stylesheet: Path) -> str:
@@ -232,17 +310,51 @@ def copy_fonts(out_dir: Path) -> None:
 
 
 def typeset(
-    html: str, templates: list[Path], project: Path, out_dir: Path, epoch: int
+    html: str,
+    templates: list[Path],
+    project: Path,
+    out_dir: Path,
+    epoch: int,
+    *,
+    jobs: int | None = None,
+    single_pass: bool = False,
 ) -> TypesetResult:
-    """Write `out_dir/dossier.pdf` and `out_dir/dossier.html`; nothing is replaced on failure."""
-    pdf, pages = render_pdf(html, templates, project, epoch)
+    """Write `out_dir/dossier.pdf` and `out_dir/dossier.html`; nothing is replaced on failure.
+
+    By default the dossier is typeset in pieces by `jobs` processes (the number of cores),
+    cached in `out_dir/cache/` (pieces.py); `single_pass` lays the whole document out at once.
+    """
     pdf_path, html_path = out_dir / "dossier.pdf", out_dir / "dossier.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if single_pass:
+        pdf, layout = render_pdf(html, templates, project, epoch)
+        write_bytes_atomic(pdf_path, pdf)
+        pages = layout.pages
+    else:
+        from .pieces import CACHE_FOLDER, typeset_in_pieces
+
+        fd, name = tempfile.mkstemp(prefix=".dossier.pdf.", suffix=".tmp", dir=out_dir)
+        os.close(fd)
+        temporary = Path(name)
+        try:
+            result = typeset_in_pieces(
+                html,
+                templates,
+                project,
+                temporary,
+                epoch,
+                jobs=jobs or os.cpu_count() or 1,
+                cache_folder=out_dir / CACHE_FOLDER / "pieces",
+            )
+            os.replace(temporary, pdf_path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        pages = result.pages
     copy_fonts(out_dir)
     write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
-    write_bytes_atomic(pdf_path, pdf)
     for path in (html_path, pdf_path):
         os.chmod(path, 0o644)  # the temporary file was private; the dossier is for reading
     return TypesetResult(pdf_path, html_path, pages)
 
 
-__all__ = ["FONT_FACES", "SandboxFetcher", "TypesetResult", "render_pdf", "typeset"]
+__all__ = ["FONT_FACES", "Layout", "SandboxFetcher", "TypesetResult", "render_pdf", "typeset"]

@@ -108,7 +108,7 @@ def test_a_killed_build_leaves_the_previous_pdf_untouched(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert digest(pdf) == before
-    leftovers = [p.name for p in pdf.parent.iterdir() if p.name not in ("dossier.pdf", "dossier.html", "fonts")]
+    leftovers = [p.name for p in pdf.parent.iterdir() if p.name not in ("dossier.pdf", "dossier.html", "fonts", "cache")]
     assert all(name.startswith(".") for name in leftovers)  # at most hidden temporary files
 
 

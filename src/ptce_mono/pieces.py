@@ -1,0 +1,283 @@
+"""Typeset the dossier in pieces, in parallel processes, each piece cached by its content.
+
+1. The HTML is cut at its forced page breaks (chunks.py): the front (cover, Sommaire), part 1,
+   the head of part 2 with the first case study, each further case study, part 3, the annexes.
+2. Every piece not in the cache is typeset by a pool of `jobs` processes, without its page
+   numbers; the front is typeset with placeholder numbers to learn its length.
+3. The page offsets follow; the front is typeset again with the real page numbers of the
+   Sommaire (and must keep its length), and a stamp document carrying "page X/Y" for every page.
+4. assemble.py merges the pieces, lays the stamps over them, rebuilds the named destinations,
+   the cross-piece links and the outline, and makes the fonts' subsets one.
+
+A piece's cache key is the hash of its HTML and of everything else its PDF depends on (template
+folders, fonts, WeasyPrint's version, the date); editing one monograph re-typesets its piece,
+the parts that summarise all of them and the front. `build/cache/` may be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import tempfile
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from .assemble import Piece, merge_pieces
+from .chunks import Chunk, number_links, split_document
+from .errors import RenderError
+from .typeset import FONT_FACES, FONT_FOLDERS, Layout, render_pdf, source_date
+
+LOGGER = logging.getLogger("ptce_mono.pieces")
+CACHE_FOLDER = "cache"
+PAGE_NUMBER_BOX = "bottom-right"  # dossier.css prints the page number there
+_MARGIN_BOXES = [
+    f"{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+]
+PIECE_CSS = f"@page {{ @{PAGE_NUMBER_BOX} {{ content: none; }} }}\n"
+PLACEHOLDER_PAGE = "888"
+
+
+@dataclass
+class PiecesResult:
+    pages: int
+    pieces: int
+    typeset: int  # pieces typeset by this build; the others came from the cache
+
+
+def stamp_css(page_names: set[str]) -> str:
+    """Only the page-number box stays, on every kind of page; nothing else is drawn."""
+    others = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES if box != PAGE_NUMBER_BOX)
+    selectors = ["@page"] + [f"@page {name}" for name in sorted(page_names) if name]
+    rules = "".join(f"{selector} {{ background: none; border: none; {others} }}\n" for selector in selectors)
+    return rules + "html, body { background: none; }\n"
+
+
+def stamp_html(page_names: list[str], language: str = "fr") -> str:
+    pages = "".join(
+        f'<div style="page: {name or "auto"}; break-before: page; height: 1px"></div>' for name in page_names
+    )
+    head = f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"></head>'
+    return f"{head}<body>{pages}</body></html>"
+
+
+@cache
+def _postscript_names() -> dict[str, Path]:
+    from fontTools.ttLib import TTFont
+
+    names = {}
+    for *_face, package, file in FONT_FACES:
+        path = FONT_FOLDERS[package] / file
+        try:
+            font = TTFont(path, lazy=True)
+            names[str(font["name"].getDebugName(6))] = path
+            font.close()
+        except Exception:  # an unreadable face is simply not shared
+            LOGGER.debug("cannot read the name of %s", path)
+    return names
+
+
+def original_font(postscript_name: str) -> bytes | None:
+    path = _postscript_names().get(postscript_name)
+    return path.read_bytes() if path else None
+
+
+def _environment_key(templates: list[Path], epoch: int, extra: str) -> str:
+    digest = hashlib.sha256()
+    for folder in templates:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".html")):
+            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    for package in (
+        "weasyprint",
+        "pydyf",
+        "fonttools",
+        "ptce-mono",
+        "font-source-serif-pro",
+        "font-source-sans-pro",
+    ):
+        try:
+            digest.update(f"{package}={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=-\0".encode())
+    digest.update(f"{epoch}\0{extra}".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Job:
+    key: str
+    html: str
+    extra_css: str
+
+
+class _Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def pdf(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def layout(self, key: str) -> Layout | None:
+        self.used.add(key)
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if not self.pdf(key).is_file():
+                return None
+            return Layout.from_json(data)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def forget_the_rest(self) -> None:
+        """Entries this build did not use are from older builds: the cache keeps one dossier."""
+        for file in self.folder.glob("*"):
+            if file.stem not in self.used and file.suffix in (".pdf", ".json"):
+                file.unlink(missing_ok=True)
+
+
+def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, folder: Path) -> Layout:
+    """In a worker process (or in this one): typeset one piece into the cache."""
+    pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css)
+    _write(folder / f"{job.key}.pdf", pdf)
+    _write(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
+    return layout
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Cache files need no fsync: a torn one fails to load and is typeset again."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+class _Runner:
+    """Runs typesetting jobs, in a pool of processes when there are several jobs to share."""
+
+    def __init__(self, jobs: int, templates: list[Path], project: Path, epoch: int, cache: _Cache) -> None:
+        self.jobs = max(1, jobs)
+        self.args = (templates, project, epoch, cache.folder)
+        self.cache = cache
+        self.pool: Executor | None = None
+        self.typeset = 0
+
+    def run(self, todo: list[_Job]) -> dict[str, Layout]:
+        layouts: dict[str, Layout] = {}
+        missing = []
+        for job in dict((job.key, job) for job in todo).values():
+            cached = self.cache.layout(job.key)
+            if cached is None:
+                missing.append(job)
+            else:
+                layouts[job.key] = cached
+        self.typeset += len(missing)
+        if len(missing) <= 1 or self.jobs == 1:
+            for job in missing:
+                layouts[job.key] = _typeset_job(job, *self.args)
+            return layouts
+        if self.pool is None:
+            # fork: the workers start at once with the modules already imported here.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(missing)), mp_context=context)
+        # Longest first, so that no long piece starts last while the other workers wait.
+        missing.sort(key=lambda job: len(job.html), reverse=True)
+        futures: list[tuple[str, Future[Layout]]] = [
+            (job.key, self.pool.submit(_typeset_job, job, *self.args)) for job in missing
+        ]
+        for key, future in futures:
+            layouts[key] = future.result()
+        return layouts
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def typeset_in_pieces(
+    html: str,
+    templates: list[Path],
+    project: Path,
+    target: Path,
+    epoch: int,
+    *,
+    jobs: int,
+    cache_folder: Path,
+    language: str = "fr",
+) -> PiecesResult:
+    """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place)."""
+    chunks = split_document(html)
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    cache = _Cache(cache_folder)
+    environment = _environment_key(templates, epoch, PIECE_CSS)
+
+    def job(chunk: Chunk, extra_css: str = PIECE_CSS) -> _Job:
+        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{chunk.html}".encode()).hexdigest()
+        return _Job(digest, chunk.html, extra_css)
+
+    front = [c for c in chunks if c.front]
+    body = [c for c in chunks if not c.front]
+    if len(front) != 1 or not body:
+        raise RenderError("the dossier's HTML has no front (cover and Sommaire) before <main>")
+    runner = _Runner(jobs, templates, project, epoch, cache)
+    try:
+        placeholder = number_links(front[0], dict.fromkeys(front[0].links, PLACEHOLDER_PAGE))
+        first_jobs = [job(placeholder), *(job(c) for c in body)]
+        started = time.perf_counter()
+        layouts = runner.run(first_jobs)
+        LOGGER.info(
+            "%d pieces laid out (%d typeset) in %.1f s",
+            len(first_jobs),
+            runner.typeset,
+            time.perf_counter() - started,
+        )
+        body_layouts = [layouts[j.key] for j in first_jobs[1:]]
+        front_pages = layouts[first_jobs[0].key].pages
+        for _attempt in range(3):
+            page_names = list(layouts[first_jobs[0].key].page_names)
+            anchors: dict[str, int] = {}
+            offset = front_pages
+            for layout in body_layouts:
+                for anchor, (page, _x, _y) in layout.anchors.items():
+                    anchors.setdefault(anchor, offset + page + 1)
+                page_names.extend(layout.page_names)
+                offset += layout.pages
+            numbered = job(number_links(front[0], {k: str(v) for k, v in anchors.items()}))
+            stamps = _Job("", stamp_html(page_names, language), stamp_css(set(page_names)))
+            stamps.key = hashlib.sha256(
+                f"{environment}\0{stamps.extra_css}\0{stamps.html}".encode()
+            ).hexdigest()
+            second = runner.run([numbered, stamps])
+            if second[numbered.key].pages == front_pages:
+                break
+            front_pages = second[numbered.key].pages  # the real numbers changed its length: again
+        else:
+            raise RenderError("the Sommaire's length does not settle: build with --single-pass")
+    finally:
+        runner.close()
+    pieces = [Piece(cache.pdf(numbered.key), second[numbered.key])]
+    pieces += [
+        Piece(cache.pdf(j.key), layout) for j, layout in zip(first_jobs[1:], body_layouts, strict=True)
+    ]
+    started = time.perf_counter()
+    with source_date(epoch):  # the shared font subsets carry the dossier's date, not the clock's
+        pages = merge_pieces(pieces, cache.pdf(stamps.key).read_bytes(), target, original_font)
+    LOGGER.info("merged in %.1f s", time.perf_counter() - started)
+    cache.forget_the_rest()
+    return PiecesResult(pages, len(pieces), runner.typeset)
+
+
+__all__ = ["PAGE_NUMBER_BOX", "PiecesResult", "stamp_css", "stamp_html", "typeset_in_pieces"]

@@ -1,0 +1,190 @@
+"""The dossier typeset in pieces (parallel, cached) has the same pages as the one-pass dossier.
+
+Compared on the real PDFs: the text of every page (running headers, page X/Y, the Sommaire's
+numbers), the outline with its pages, every internal link landing on the page the one-pass
+dossier sends it to.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ptce_mono.build import build_dossier
+from ptce_mono.chunks import FOREIGN_SCHEME, split_document
+
+from monograph_factory import monograph_text, write_project
+
+FILES: dict[str, str | bytes] = {
+    "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n"
+    "footer: Comité d’essai | Dossier\ndrafts: include\n",
+    "monographs/pole-alpha.md": monograph_text("pole-alpha"),
+    "monographs/pole-beta.md": monograph_text("pole-beta"),
+    "monographs/pole-gamma.md": monograph_text("pole-gamma", status="draft"),
+    "monographs/pole-delta.md": monograph_text("pole-delta"),
+}
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                flat.append((level, item.title, reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
+
+    walk(reader.outline, 1)
+    return flat
+
+
+def link_targets(reader: PdfReader) -> list[tuple[int, int]]:
+    """(page of the link, page it lands on) for every internal link, in page order."""
+    dests = {name: reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()}
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                target = str(annotation["/Dest"])
+                assert target in dests, f"page {number}: a link to #{target}, which no page holds"
+                found.append((number, dests[target] + 1))
+            elif "/A" in annotation:
+                uri = str(annotation["/A"].get("/URI", ""))
+                assert not uri.startswith(FOREIGN_SCHEME), f"page {number}: link left unresolved ({uri})"
+    return found
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(tmp_path_factory.mktemp("pieces"), FILES)
+
+
+@pytest.fixture(scope="module")
+def one_pass(project: Path) -> Path:
+    return build_dossier(project, project / "one-pass", single_pass=True).pdf
+
+
+@pytest.fixture(scope="module")
+def in_pieces(project: Path) -> Path:
+    return build_dossier(project, project / "pieces", jobs=2).pdf
+
+
+def test_pieces_give_the_pages_of_the_one_pass_dossier(one_pass: Path, in_pieces: Path) -> None:
+    expected, got = page_texts(one_pass), page_texts(in_pieces)
+    assert len(got) == len(expected) >= 10
+    for number, (want, have) in enumerate(zip(expected, got, strict=True), 1):
+        assert have == want, f"page {number} differs"
+    assert f"page {len(expected)}/{len(expected)}" in got[-1]
+
+
+def test_pieces_give_the_outline_and_the_links_of_the_one_pass_dossier(one_pass: Path, in_pieces: Path) -> None:
+    expected, got = PdfReader(one_pass), PdfReader(in_pieces)
+    assert outline(got) == outline(expected)
+    assert len(outline(got)) >= 10
+    links = link_targets(got)
+    assert links == link_targets(expected)
+    # The Sommaire's and the analysis's links cross pieces: they must have survived the merge.
+    assert any(source <= 3 and target > 3 for source, target in links)
+    assert any(source > target > 3 for source, target in links)
+
+
+def test_merged_fonts_are_shared(one_pass: Path, in_pieces: Path) -> None:
+    # Each face embedded once per piece would make the file several times larger.
+    assert in_pieces.stat().st_size < 1.6 * one_pass.stat().st_size
+    fonts = subprocess.run(["pdffonts", str(in_pieces)], check=True, capture_output=True, text=True).stdout
+    assert all(" yes yes yes " in line for line in fonts.splitlines()[2:])  # embedded, subset, unicode
+
+
+def test_a_rebuild_typesets_only_what_changed(project: Path, in_pieces: Path, tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(project, work, ignore=shutil.ignore_patterns("one-pass"))
+    out = work / "pieces"
+    cache = out / "cache" / "pieces"
+    first = build_dossier(work, out, jobs=2, force=True)
+    assert first.pdf.read_bytes() == in_pieces.read_bytes()  # from the cache, same bytes
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
+
+    beta = work / "monographs" / "pole-beta.md"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("Le pôle", "Ce pôle", 1), encoding="utf-8")
+    build_dossier(work, out, jobs=2)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
+    kept = [name for name in after if before.get(name) == after[name]]
+    assert len(kept) >= 3  # the other case studies and part 1 did not move
+    assert len(after) == len(before)  # the cache holds one dossier: old pieces are dropped
+
+    fresh = build_dossier(work, tmp_path / "fresh", single_pass=True)
+    assert page_texts(out / "dossier.pdf") == page_texts(fresh.pdf)
+
+
+def test_the_cache_is_safe_to_delete(project: Path, in_pieces: Path, tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(project, work, ignore=shutil.ignore_patterns("one-pass"))
+    shutil.rmtree(work / "pieces" / "cache")
+    again = build_dossier(work, work / "pieces", jobs=1, force=True)
+    assert again.pdf.read_bytes() == in_pieces.read_bytes()
+
+
+# -- cutting the HTML ----------------------------------------------------------------------------
+
+DOCUMENT = """<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body>
+<section class="cover">Couverture</section><nav class="toc"><a href="#b">B</a></nav>
+<main>
+<!--ptce-mono:page-->
+<section class="part" id="p1"><h1 id="a">A</h1><a href="#a">ici</a></section>
+<!--ptce-mono:page-->
+<section class="part" id="p2"><h1 id="h2">B</h1>
+<article id="b">un <a href="#a">lien</a></article>
+<!--ptce-mono:page part="2. Études &quot;de&quot; cas"-->
+<article id="c">deux</article>
+</section>
+</main>
+</body></html>"""
+
+
+def test_the_document_is_cut_at_its_marks() -> None:
+    front, first, second, third = split_document(DOCUMENT)
+    assert front.front and not first.front
+    assert "Couverture" in front.html and "<main" not in front.html
+    assert front.links == {"b"} and f'href="{FOREIGN_SCHEME}b"' in front.html
+    assert first.ids == {"p1", "a"} and not first.links and 'href="#a"' in first.html
+    assert second.links == {"a"} and f'href="{FOREIGN_SCHEME}a"' in second.html
+    # The third piece reopens <main> and the part without their ids, with the running string.
+    assert third.ids == {"c"}
+    assert '<section class="part" style="string-set: part &quot;2. Études \\&quot;de\\&quot; cas&quot;">' in third.html
+    assert third.html.count("</section>") == 1 and third.html.count("</main>") == 1
+    for piece in (front, first, second, third):
+        assert piece.html.startswith("<!DOCTYPE html>") and piece.html.rstrip().endswith("</html>")
+
+
+def test_a_document_without_marks_is_one_piece() -> None:
+    pieces = split_document(DOCUMENT.replace("<!--ptce-mono:page", "<!--other"))
+    assert len(pieces) == 1 and pieces[0].html == DOCUMENT.replace("<!--ptce-mono:page", "<!--other")
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run two workers")
+def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ptce_mono.cli import main
+
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(project), "--out", str(tmp_path / "cli"), "--jobs", "2", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli" / "dossier.pdf").read_bytes() == in_pieces.read_bytes()
+    refused = CliRunner().invoke(main, ["build", "--project", str(project), "--jobs", "0"])
+    assert refused.exit_code == 2 and "--jobs" in refused.output
