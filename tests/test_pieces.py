@@ -130,6 +130,13 @@ def test_a_rebuild_typesets_only_what_changed(project: Path, in_pieces: Path, tm
     assert page_texts(out / "dossier.pdf") == page_texts(fresh.pdf)
 
 
+def test_a_one_pass_build_does_not_count_as_up_to_date_for_pieces(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert not build_dossier(project, out, single_pass=True).up_to_date
+    assert not build_dossier(project, out, jobs=1).up_to_date
+    assert build_dossier(project, out, jobs=1).up_to_date
+
+
 def test_the_cache_is_safe_to_delete(project: Path, in_pieces: Path, tmp_path: Path) -> None:
     work = tmp_path / "project"
     shutil.copytree(project, work, ignore=shutil.ignore_patterns("one-pass"))

@@ -193,7 +193,8 @@ def build_dossier(
     """
     started = time.perf_counter()
     extra = [p for p in (grid_path, config_path) if p is not None]
-    key = fingerprint(project.resolve(), drafts, extra)
+    # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
+    key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
     stamp = None if force else read_stamp(out_dir, key)
     if stamp is not None:
         recorded = stamp["report"]

@@ -37,7 +37,7 @@ def _version(package: str) -> str:
         return "-"
 
 
-def fingerprint(project: Path, drafts: bool | None, extra: list[Path]) -> str:
+def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: str = "") -> str:
     digest = hashlib.sha256()
     roots = [project / name for name in SOURCES]
     roots += [default_resource("grid"), default_resource("templates"), Path(__file__).parent, *extra]
@@ -48,7 +48,7 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path]) -> str:
             digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
     for package in ("weasyprint", "fonttools", "pydyf", "font-source-serif-pro", "font-source-sans-pro"):
         digest.update(f"{package}={_version(package)}\0".encode())
-    digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
     return digest.hexdigest()
 
 
