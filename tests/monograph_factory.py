@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -99,3 +100,18 @@ def invoke(args: list[str], cwd: Path) -> Result:
         return CliRunner().invoke(main, args, catch_exceptions=False)
     finally:
         os.chdir(old)
+
+
+def pdf_outline(reader: Any) -> list[tuple[int, str, int]]:
+    """A PDF's outline, flattened: (level, title, page number), in order."""
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                flat.append((level, item.title, reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
+
+    walk(reader.outline, 1)
+    return flat

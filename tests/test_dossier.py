@@ -27,7 +27,7 @@ from ptce_mono.typeset import SandboxFetcher
 from ptce_mono.typography import french_text
 from ptce_mono.validate import check_paths
 
-from monograph_factory import WORDS, monograph_text, write_project
+from monograph_factory import WORDS, monograph_text, pdf_outline, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -170,17 +170,7 @@ def heading_page(built: Built, entry: Entry) -> int:
 
 
 def outline(built: Built) -> list[tuple[int, str, int]]:
-    flat: list[tuple[int, str, int]] = []
-
-    def walk(items: list[object], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                flat.append((level, item.title, built.reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
-
-    walk(built.reader.outline, 1)
-    return flat
+    return pdf_outline(built.reader)
 
 
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from ptce_mono.build import build_dossier
 from ptce_mono.chunks import FOREIGN_SCHEME, split_document
 
-from monograph_factory import monograph_text, write_project
+from monograph_factory import monograph_text, pdf_outline, write_project
 
 FILES: dict[str, str | bytes] = {
     "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n"
@@ -35,20 +35,6 @@ def page_texts(pdf: Path) -> list[str]:
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     return text.split("\f")[:-1]
-
-
-def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    flat: list[tuple[int, str, int]] = []
-
-    def walk(items: list[object], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                flat.append((level, item.title, reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
-
-    walk(reader.outline, 1)
-    return flat
 
 
 def link_targets(reader: PdfReader) -> list[tuple[int, int]]:
@@ -93,8 +79,8 @@ def test_pieces_give_the_pages_of_the_one_pass_dossier(one_pass: Path, in_pieces
 
 def test_pieces_give_the_outline_and_the_links_of_the_one_pass_dossier(one_pass: Path, in_pieces: Path) -> None:
     expected, got = PdfReader(one_pass), PdfReader(in_pieces)
-    assert outline(got) == outline(expected)
-    assert len(outline(got)) >= 10
+    assert pdf_outline(got) == pdf_outline(expected)
+    assert len(pdf_outline(got)) >= 10
     links = link_targets(got)
     assert links == link_targets(expected)
     # The Sommaire's and the analysis's links cross pieces: they must have survived the merge.
