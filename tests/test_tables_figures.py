@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import load_workbook
 
@@ -35,3 +36,7 @@ def test_map_places_poles_by_departement_and_is_stable():
     svg = pole_map(points)
     assert svg.startswith("<svg") and svg == pole_map(points)
     assert "<text" not in svg  # text drawn as paths: no font needed to read it
+    assert svg.count("<circle") == 3 and svg.count("<path transform=") == 3  # one digit each
+    # The two poles of département 35 are fanned out, not drawn on top of each other.
+    centres = re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)"', svg)
+    assert len(set(centres)) == 3

@@ -1,20 +1,18 @@
 """Vector figures: the map of the poles on the regions of the study period.
 
-Figures are SVG strings to be inlined in the dossier's HTML. Text is drawn as paths in the
-dossier's sans font, so a figure looks the same in the PDF and in a browser, and the output is
-byte-stable (no date, fixed ids).
+Figures are SVG strings written here from the outlines in geo/: a plotting library would take
+longer to import than this module takes to draw the map (a few milliseconds).
+Numbers are drawn as paths from the dossier's sans font, so a figure looks the same in the PDF
+and in a browser, and the output is byte-stable (no date, no generated ids).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 GEO = Path(__file__).resolve().parent / "geo"
 INK, ACCENT, MUTED, LAND, BORDER = "#1f2a36", "#8c2f39", "#9aa3ad", "#f1ede4", "#b9b2a3"
@@ -28,54 +26,10 @@ class MapPoint:
     coordinates: tuple[float, float] | None = None  # (lat, lon)
 
 
-def _pyplot() -> Any:
-    """matplotlib, set up once: no GUI backend, the dossier's font, reproducible SVG."""
-    import matplotlib
+def _sans_font_dir() -> Path:
+    import font_source_sans_pro
 
-    matplotlib.use("svg")
-    from matplotlib import font_manager, pyplot
-
-    font_dir = _sans_font_dir()
-    if font_dir is not None:
-        for name in ("SourceSansPro-Regular.ttf", "SourceSansPro-Semibold.ttf"):
-            if (font_dir / name).is_file():
-                font_manager.fontManager.addfont(str(font_dir / name))
-        matplotlib.rcParams["font.family"] = "Source Sans Pro"
-    matplotlib.rcParams.update(
-        {
-            "svg.fonttype": "path",
-            "svg.hashsalt": "ptce-mono",
-            "font.size": 9,
-            "axes.edgecolor": MUTED,
-            "axes.labelcolor": INK,
-            "xtick.color": INK,
-            "ytick.color": INK,
-        }
-    )
-    return pyplot
-
-
-def _sans_font_dir() -> Path | None:
-    try:
-        import font_source_sans_pro
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
-    return Path(font_source_sans_pro.__file__).resolve().parent / "files"
-
-
-def _svg(figure: Any, title: str) -> str:
-    buffer = io.StringIO()
-    figure.savefig(
-        buffer,
-        format="svg",
-        metadata={"Date": None, "Title": title, "Creator": None},
-        bbox_inches="tight",
-        pad_inches=0.02,
-    )
-    _pyplot().close(figure)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]  # inline: no XML prolog or doctype
-    return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    return Path(font_source_sans_pro.font_directory).resolve()
 
 
 @lru_cache(maxsize=4)
@@ -120,14 +74,84 @@ def _centroid(ring: list[tuple[float, float]]) -> tuple[float, float]:
     return cy / (6 * area), cx / (6 * area)
 
 
+# The map is drawn in points: 21 pt per degree of longitude, latitude stretched by 1/cos(46.5°)
+# so that France keeps its shape at its mean latitude; the dossier shows it 118 mm wide.
+_POINTS_PER_DEGREE = 21.0
+_LATITUDE_STRETCH = 1 / math.cos(math.radians(46.5))
+_MARKER_RADIUS, _MARKER_EDGE, _BORDER_WIDTH, _NUMBER_SIZE = 6.5, 1.2, 0.6, 7.5
+_MAP_PADDING = 2.0
+
+
+def _project(lat: float, lon: float) -> tuple[float, float]:
+    return lon * _POINTS_PER_DEGREE, -lat * _POINTS_PER_DEGREE * _LATITUDE_STRETCH
+
+
+def _number(value: float) -> str:
+    """Coordinates to a tenth of a point: exact enough, and the same text at every build."""
+    text = f"{value:.1f}"
+    return "0" if text in ("0.0", "-0.0") else text.removesuffix(".0")
+
+
+@lru_cache(maxsize=1)
+def _digit_outlines() -> tuple[dict[str, tuple[str, float]], float, float, float]:
+    """Each digit of the dossier's semibold sans as an SVG path (font units, y up) with its
+    advance in ems; the digits' lowest and highest points in ems, to centre them on a marker;
+    the font's units per em."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(_sans_font_dir() / "SourceSansPro-Semibold.otf", lazy=True)
+    glyphs = font.getGlyphSet()
+    cmap = font.getBestCmap()
+    outlines: dict[str, tuple[str, float]] = {}
+    bounds = BoundsPen(glyphs)
+    for digit in "0123456789":
+        name = cmap[ord(digit)]
+        pen = SVGPathPen(glyphs, ntos=lambda v: _number(float(v)))
+        glyphs[name].draw(pen)
+        glyphs[name].draw(bounds)
+        outlines[digit] = (pen.getCommands(), float(glyphs[name].width))
+    units = float(font["head"].unitsPerEm)
+    _x_min, y_min, _x_max, y_max = bounds.bounds or (0, 0, 0, units)
+    font.close()
+    in_ems = {d: (path, advance / units) for d, (path, advance) in outlines.items()}
+    return in_ems, y_min / units, y_max / units, units
+
+
+def _label(text: str, x: float, y: float) -> str:
+    """`text` (digits) centred on (x, y), as paths: the figure needs no font to be read."""
+    outlines, low, high, units = _digit_outlines()
+    digits = [c for c in text if c in outlines]
+    width = sum(outlines[c][1] for c in digits) * _NUMBER_SIZE
+    pen_x = x - width / 2
+    baseline = y + (low + high) / 2 * _NUMBER_SIZE
+    scale = _NUMBER_SIZE / units
+    parts = []
+    for digit in digits:
+        path, advance = outlines[digit]
+        parts.append(
+            f'<path transform="translate({_number(pen_x)} {_number(baseline)}) '
+            f'scale({scale:.4f} -{scale:.4f})" d="{path}"/>'
+        )
+        pen_x += advance * _NUMBER_SIZE
+    return "".join(parts)
+
+
 def pole_map(points: list[MapPoint]) -> str:
     """Metropolitan France in its pre-2015 regions, one numbered marker per pole."""
-    pyplot = _pyplot()
-    figure, axes = pyplot.subplots(figsize=(5.6, 5.6))
+    regions = []
+    xs: list[float] = []
+    ys: list[float] = []
     for _, _, rings in _outlines("regions-avant-redecoupage-2015.geojson"):
         for ring in rings:
-            xs, ys = zip(*ring, strict=True)
-            axes.fill(xs, ys, facecolor=LAND, edgecolor=BORDER, linewidth=0.6)
+            projected = [_project(lat, lon) for lon, lat in ring]
+            xs.extend(x for x, _ in projected)
+            ys.extend(y for _, y in projected)
+            start, *rest = projected
+            line = " ".join(f"{_number(x)} {_number(y)}" for x, y in rest)
+            regions.append(f'<path d="M{_number(start[0])} {_number(start[1])} L{line} Z"/>')
+    markers, labels = [], []
     placed: list[tuple[float, float]] = []
     for point in points:
         where = point.coordinates or departement_centroid(point.departement)
@@ -140,32 +164,25 @@ def pole_map(points: list[MapPoint]) -> str:
             angle = same * 2.1
             lat, lon = lat + 0.42 * math.sin(angle), lon + 0.6 * math.cos(angle)
         placed.append(where)
-        axes.plot(
-            lon,
-            lat,
-            marker="o",
-            markersize=13,
-            color=ACCENT,
-            markeredgecolor="white",
-            markeredgewidth=1.2,
-            zorder=3,
-        )
-        axes.text(
-            lon,
-            lat,
-            point.number.split(".")[-1],
-            ha="center",
-            va="center",
-            fontsize=7.5,
-            color="white",
-            fontweight="semibold",
-            zorder=4,
-        )
-    axes.set_aspect(1 / math.cos(math.radians(46.5)))
-    axes.set_xlim(-5.3, 9.7)
-    axes.set_ylim(41.2, 51.2)
-    axes.axis("off")
-    return _svg(figure, "Carte des pôles")
+        x, y = _project(lat, lon)
+        xs.extend((x - _MARKER_RADIUS, x + _MARKER_RADIUS))
+        ys.extend((y - _MARKER_RADIUS, y + _MARKER_RADIUS))
+        markers.append(f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{_MARKER_RADIUS}"/>')
+        labels.append(_label(point.number.split(".")[-1], x, y))
+    left, top = min(xs) - _MAP_PADDING, min(ys) - _MAP_PADDING
+    width, height = max(xs) + _MAP_PADDING - left, max(ys) + _MAP_PADDING - top
+    box = f"{_number(left)} {_number(top)} {_number(width)} {_number(height)}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_number(width)}pt" '
+        f'height="{_number(height)}pt" viewBox="{box}"><title>Carte des pôles</title>'
+        f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="{_BORDER_WIDTH}" stroke-linejoin="round">'
+        + "".join(regions)
+        + f'</g><g fill="{ACCENT}" stroke="#ffffff" stroke-width="{_MARKER_EDGE}">'
+        + "".join(markers)
+        + '</g><g fill="#ffffff">'
+        + "".join(labels)
+        + "</g></svg>"
+    )
 
 
 def departement_name(code: str) -> str:
