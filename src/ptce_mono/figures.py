@@ -86,6 +86,34 @@ def _project(lat: float, lon: float) -> tuple[float, float]:
     return lon * _POINTS_PER_DEGREE, -lat * _POINTS_PER_DEGREE * _LATITUDE_STRETCH
 
 
+_OUTLINE_TOLERANCE = 0.3  # pt: below what the eye can see at print size
+
+
+def _simplified(line: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker: the points of `line` that keep it within `tolerance` of the original.
+    WeasyPrint draws every point of an SVG path in Python: fewer points, faster builds."""
+    if len(line) < 3:
+        return line
+    keep = [False] * len(line)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(line) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x0, y0), (x1, y1) = line[first], line[last]
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy)
+        farthest, distance = 0, 0.0
+        for index in range(first + 1, last):
+            x, y = line[index]
+            away = abs(dy * (x - x0) - dx * (y - y0)) / length if length else math.hypot(x - x0, y - y0)
+            if away > distance:
+                farthest, distance = index, away
+        if distance > tolerance:
+            keep[farthest] = True
+            stack.extend(((first, farthest), (farthest, last)))
+    return [point for point, kept in zip(line, keep, strict=True) if kept]
+
+
 def _number(value: float) -> str:
     """Coordinates to a tenth of a point: exact enough, and the same text at every build."""
     text = f"{value:.1f}"
@@ -145,7 +173,9 @@ def pole_map(points: list[MapPoint]) -> str:
     ys: list[float] = []
     for _, _, rings in _outlines("regions-avant-redecoupage-2015.geojson"):
         for ring in rings:
-            projected = [_project(lat, lon) for lon, lat in ring]
+            projected = _simplified([_project(lat, lon) for lon, lat in ring], _OUTLINE_TOLERANCE)
+            if len(projected) < 4:  # an islet smaller than the tolerance
+                continue
             xs.extend(x for x, _ in projected)
             ys.extend(y for _, y in projected)
             start, *rest = projected
