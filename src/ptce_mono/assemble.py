@@ -88,11 +88,19 @@ def _subset(original: bytes, glyphs: set[int]) -> bytes:
     return bytes(face.blob.data)
 
 
+def postscript_name(font_file: bytes) -> str | None:
+    """The PostScript name of an embedded font file; None when it cannot be read."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        return str(TTFont(io.BytesIO(font_file), lazy=True)["name"].getDebugName(6))
+    except Exception:  # a font that cannot be read is simply not recognised
+        return None
+
+
 def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> int:
     """Replace the per-piece subsets of each face by one; `originals(postscript_name)` gives the
     face's original file. Returns the number of embedded font files removed."""
-    from fontTools.ttLib import TTFont
-
     descriptors: dict[str, list[pikepdf.Object]] = {}
     glyphs: dict[str, set[int]] = {}
     seen: set[tuple[int, int]] = set()
@@ -114,12 +122,9 @@ def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> in
         files = [(key, d[key]) for d in holders for key in ("/FontFile2", "/FontFile3") if key in d]
         if len(files) < 2:
             continue
-        try:  # the subset keeps the face's PostScript name: it says which original to take
-            named = TTFont(io.BytesIO(files[0][1].read_bytes()), lazy=True)
-            postscript_name = str(named["name"].getDebugName(6))
-        except Exception:  # a face that cannot be read keeps its subsets
-            continue
-        original = originals(postscript_name)
+        # The subset keeps the face's PostScript name: it says which original to take.
+        name = postscript_name(files[0][1].read_bytes())
+        original = originals(name) if name else None
         if original is None:
             continue
         subset = _subset(original, glyphs[face] | {0})
@@ -254,4 +259,4 @@ def _relink(pdf: Pdf, anchors: set[str]) -> None:
                     annotation.Contents = String(target)
 
 
-__all__ = ["Piece", "merge_pieces", "share_font_subsets"]
+__all__ = ["Piece", "merge_pieces", "postscript_name", "share_font_subsets"]

@@ -32,6 +32,7 @@ from pathlib import Path
 from .assemble import Piece, merge_pieces
 from .chunks import Chunk, number_links, split_document
 from .errors import RenderError
+from .stamps import draw_stamps, specimen_names
 from .typeset import FONT_FACES, FONT_FOLDERS, Layout, render_pdf, source_date
 
 LOGGER = logging.getLogger("ptce_mono.pieces")
@@ -228,6 +229,10 @@ def typeset_in_pieces(
         digest = hashlib.sha256(f"{environment}\0{extra_css}\0{chunk.html}".encode()).hexdigest()
         return _Job(digest, chunk.html, extra_css)
 
+    def stamp_job(pages: list[str], dossier_pages: list[str]) -> _Job:
+        html, css = stamp_html(pages, language), stamp_css(set(dossier_pages))
+        return _Job(hashlib.sha256(f"{environment}\0{css}\0{html}".encode()).hexdigest(), html, css)
+
     front = [c for c in chunks if c.front]
     body = [c for c in chunks if not c.front]
     if len(front) != 1 or not body:
@@ -256,16 +261,21 @@ def typeset_in_pieces(
                 page_names.extend(layout.page_names)
                 offset += layout.pages
             numbered = job(number_links(front[0], {k: str(v) for k, v in anchors.items()}))
-            stamps = _Job("", stamp_html(page_names, language), stamp_css(set(page_names)))
-            stamps.key = hashlib.sha256(
-                f"{environment}\0{stamps.extra_css}\0{stamps.html}".encode()
-            ).hexdigest()
-            second = runner.run([numbered, stamps])
+            specimen_pages = specimen_names(page_names)
+            specimen = stamp_job(specimen_pages, page_names)
+            second = runner.run([numbered, specimen])
             if second[numbered.key].pages == front_pages:
                 break
             front_pages = second[numbered.key].pages  # the real numbers changed its length: again
         else:
             raise RenderError("the Sommaire's length does not settle: build with --single-pass")
+        started = time.perf_counter()
+        stamps = draw_stamps(cache.pdf(specimen.key).read_bytes(), specimen_pages, page_names, original_font)
+        if stamps is None:  # a page-number box this module cannot redraw: typeset every stamp
+            every = stamp_job(page_names, page_names)
+            runner.run([every])
+            stamps = cache.pdf(every.key).read_bytes()
+        LOGGER.info("page numbers stamped in %.2f s", time.perf_counter() - started)
     finally:
         runner.close()
     pieces = [Piece(cache.pdf(numbered.key), second[numbered.key])]
@@ -274,7 +284,7 @@ def typeset_in_pieces(
     ]
     started = time.perf_counter()
     with source_date(epoch):  # the shared font subsets carry the dossier's date, not the clock's
-        pages = merge_pieces(pieces, cache.pdf(stamps.key).read_bytes(), target, original_font)
+        pages = merge_pieces(pieces, stamps, target, original_font)
     LOGGER.info("merged in %.1f s", time.perf_counter() - started)
     cache.forget_the_rest()
     return PiecesResult(pages, len(pieces), runner.typeset)
