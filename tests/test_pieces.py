@@ -7,6 +7,7 @@ dossier sends it to.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -181,3 +182,27 @@ def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_pat
     assert (tmp_path / "cli" / "dossier.pdf").read_bytes() == in_pieces.read_bytes()
     refused = CliRunner().invoke(main, ["build", "--project", str(project), "--jobs", "0"])
     assert refused.exit_code == 2 and "--jobs" in refused.output
+
+
+def test_a_sommaire_that_grows_with_its_real_numbers_is_typeset_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each entry prints its number many times: with real numbers the Sommaire needs more lines
+    # than in the pass that measures it, so its length must be learnt again.
+    css = (Path(__file__).resolve().parents[1] / "templates" / "dossier.css").read_text(encoding="utf-8")
+    counters, attributes = (
+        ' " " '.join([item] * 150) for item in ("target-counter(attr(href url), page)", "attr(data-page)")
+    )
+    grown = css + (
+        f'\n.toc a::after {{ content: " " {counters}; }}\n'
+        f'.toc a[data-page]::after {{ content: " " {attributes}; }}\n'
+        ".toc a, .toc a::after { white-space: normal; }\n"
+    )
+    project = write_project(tmp_path, {**FILES, "templates/dossier.css": grown})
+    one_pass = build_dossier(project, project / "one-pass", single_pass=True).pdf
+    with caplog.at_level(logging.INFO, logger="ptce_mono.pieces"):
+        in_pieces = build_dossier(project, project / "pieces", jobs=2).pdf
+    assert "typeset again" in caplog.text
+    expected, got = page_texts(one_pass), page_texts(in_pieces)
+    assert expected[1].startswith("SOMMAIRE") and expected[2].startswith("SOMMAIRE")  # it grew
+    assert got == expected

@@ -50,6 +50,11 @@ _MARGIN_BOXES = [
 ]
 PIECE_CSS = f"@page {{ @{PAGE_NUMBER_BOX} {{ content: none; }} }}\n"
 PLACEHOLDER_PAGE = "888"
+# The placeholder pass only measures the front's length. Dot leaders cost WeasyPrint a text box
+# per dot (0.8 s for a 3-page Sommaire); one dot takes the room the leader needs at least, so
+# the lines break as they will with the leaders. Should the length still differ, the pass with
+# the real numbers notices it and the front is typeset again (see typeset_in_pieces).
+PLACEHOLDER_CSS = PIECE_CSS + '.toc a[data-page]::after { content: ". " " " attr(data-page); }\n'
 
 
 @dataclass
@@ -240,7 +245,7 @@ def typeset_in_pieces(
     runner = _Runner(jobs, templates, project, epoch, cache)
     try:
         placeholder = number_links(front[0], dict.fromkeys(front[0].links, PLACEHOLDER_PAGE))
-        first_jobs = [job(placeholder), *(job(c) for c in body)]
+        first_jobs = [job(placeholder, PLACEHOLDER_CSS), *(job(c) for c in body)]
         started = time.perf_counter()
         layouts = runner.run(first_jobs)
         LOGGER.info(
@@ -250,9 +255,10 @@ def typeset_in_pieces(
             time.perf_counter() - started,
         )
         body_layouts = [layouts[j.key] for j in first_jobs[1:]]
-        front_pages = layouts[first_jobs[0].key].pages
+        front_layout = layouts[first_jobs[0].key]
         for _attempt in range(3):
-            page_names = list(layouts[first_jobs[0].key].page_names)
+            front_pages = front_layout.pages
+            page_names = list(front_layout.page_names)
             anchors: dict[str, int] = {}
             offset = front_pages
             for layout in body_layouts:
@@ -266,7 +272,8 @@ def typeset_in_pieces(
             second = runner.run([numbered, specimen])
             if second[numbered.key].pages == front_pages:
                 break
-            front_pages = second[numbered.key].pages  # the real numbers changed its length: again
+            LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
+            front_layout = second[numbered.key]
         else:
             raise RenderError("the Sommaire's length does not settle: build with --single-pass")
         started = time.perf_counter()
