@@ -208,22 +208,27 @@ def build_dossier(
             html=out_dir / "dossier.html",
             up_to_date=True,
         )
-    prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
-    printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
+    from .pieces import Workers  # imports WeasyPrint (a second): only when typesetting
+    from .typeset import typeset
 
-    # 6. Typeset: the PDF, and the same document for a browser.
-    LOGGER.info("Typesetting the PDF")
-    from .typeset import typeset  # WeasyPrint takes a second to import: only when typesetting
     folders = template_folders(project)
-    written = typeset(
-        prepared.rendered.html,
-        folders,
-        project,
-        out_dir,
-        int(edition.timestamp()),
-        jobs=jobs,
-        single_pass=single_pass,
-    )
+    # The typesetting processes start now and get ready while the HTML is made.
+    with Workers(0 if single_pass else jobs or os.cpu_count() or 1, folders, project) as workers:
+        prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
+        printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
+
+        # 6. Typeset: the PDF, and the same document for a browser.
+        LOGGER.info("Typesetting the PDF")
+        written = typeset(
+            prepared.rendered.html,
+            folders,
+            project,
+            out_dir,
+            int(edition.timestamp()),
+            jobs=jobs,
+            single_pass=single_pass,
+            workers=workers,
+        )
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     report = BuildReport(

@@ -33,7 +33,7 @@ from .assemble import Piece, merge_pieces
 from .chunks import Chunk, number_links, split_document
 from .errors import RenderError
 from .stamps import draw_stamps, specimen_names
-from .typeset import FONT_FACES, FONT_FOLDERS, Layout, render_pdf, source_date
+from .typeset import FONT_FACES, FONT_FOLDERS, Layout, render_pdf, source_date, warm_up
 
 LOGGER = logging.getLogger("ptce_mono.pieces")
 CACHE_FOLDER = "cache"
@@ -170,14 +170,42 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-class _Runner:
-    """Runs typesetting jobs, in a pool of processes when there are several jobs to share."""
+class Workers:
+    """The processes that typeset pieces (none when `jobs` is 1). Made before the dossier's HTML
+    is, they read the stylesheet and load the fonts meanwhile: each has about 0.15 s of this to
+    do before its first piece."""
 
-    def __init__(self, jobs: int, templates: list[Path], project: Path, epoch: int, cache: _Cache) -> None:
-        self.jobs = max(1, jobs)
+    def __init__(self, jobs: int, templates: list[Path], project: Path) -> None:
+        self.pool: Executor | None = None
+        if jobs > 1:
+            # fork: the workers start at once with the modules already imported here.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            for _ in range(jobs):
+                self.pool.submit(warm_up, templates, project, PIECE_CSS)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class _Runner:
+    """Runs typesetting jobs not in the cache, on the workers when there are any."""
+
+    def __init__(
+        self, workers: Workers, templates: list[Path], project: Path, epoch: int, cache: _Cache
+    ) -> None:
+        self.workers = workers
         self.args = (templates, project, epoch, cache.folder)
         self.cache = cache
-        self.pool: Executor | None = None
         self.typeset = 0
 
     def run(self, todo: list[_Job]) -> dict[str, Layout]:
@@ -190,27 +218,19 @@ class _Runner:
             else:
                 layouts[job.key] = cached
         self.typeset += len(missing)
-        if len(missing) <= 1 or self.jobs == 1:
+        pool = self.workers.pool
+        if pool is None:
             for job in missing:
                 layouts[job.key] = _typeset_job(job, *self.args)
             return layouts
-        if self.pool is None:
-            # fork: the workers start at once with the modules already imported here.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(missing)), mp_context=context)
         # Longest first, so that no long piece starts last while the other workers wait.
         missing.sort(key=lambda job: len(job.html), reverse=True)
         futures: list[tuple[str, Future[Layout]]] = [
-            (job.key, self.pool.submit(_typeset_job, job, *self.args)) for job in missing
+            (job.key, pool.submit(_typeset_job, job, *self.args)) for job in missing
         ]
         for key, future in futures:
             layouts[key] = future.result()
         return layouts
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
 
 
 def typeset_in_pieces(
@@ -223,8 +243,10 @@ def typeset_in_pieces(
     jobs: int,
     cache_folder: Path,
     language: str = "fr",
+    workers: Workers | None = None,
 ) -> PiecesResult:
-    """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place)."""
+    """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place).
+    `workers`, when given, are used (and left open); else `jobs` processes are started."""
     chunks = split_document(html)
     cache_folder.mkdir(parents=True, exist_ok=True)
     cache = _Cache(cache_folder)
@@ -242,7 +264,8 @@ def typeset_in_pieces(
     body = [c for c in chunks if not c.front]
     if len(front) != 1 or not body:
         raise RenderError("the dossier's HTML has no front (cover and Sommaire) before <main>")
-    runner = _Runner(jobs, templates, project, epoch, cache)
+    own_workers = workers is None
+    runner = _Runner(workers or Workers(jobs, templates, project), templates, project, epoch, cache)
     try:
         placeholder = number_links(front[0], dict.fromkeys(front[0].links, PLACEHOLDER_PAGE))
         first_jobs = [job(placeholder, PLACEHOLDER_CSS), *(job(c) for c in body)]
@@ -284,7 +307,8 @@ def typeset_in_pieces(
             stamps = cache.pdf(every.key).read_bytes()
         LOGGER.info("page numbers stamped in %.2f s", time.perf_counter() - started)
     finally:
-        runner.close()
+        if own_workers:
+            runner.workers.close()
     pieces = [Piece(cache.pdf(numbered.key), second[numbered.key])]
     pieces += [
         Piece(cache.pdf(j.key), layout) for j, layout in zip(first_jobs[1:], body_layouts, strict=True)
@@ -297,4 +321,4 @@ def typeset_in_pieces(
     return PiecesResult(pages, len(pieces), runner.typeset)
 
 
-__all__ = ["PAGE_NUMBER_BOX", "PiecesResult", "stamp_css", "stamp_html", "typeset_in_pieces"]
+__all__ = ["PAGE_NUMBER_BOX", "PiecesResult", "Workers", "stamp_css", "stamp_html", "typeset_in_pieces"]

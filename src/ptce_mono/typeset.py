@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import font_source_sans_pro
@@ -36,6 +36,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .atomic import write_bytes_atomic
 from .errors import RenderError, SandboxViolation
+
+if TYPE_CHECKING:
+    from .pieces import Workers
 
 LOGGER = logging.getLogger("ptce_mono.typeset")
 STYLESHEET = "dossier.css"
@@ -242,6 +245,11 @@ def _styles(
     return fetcher, fonts, sheets
 
 
+def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
+    """Parse the stylesheets and load the fonts now, for the documents to come."""
+    _styles(find_stylesheet(templates), templates, project, extra_css)
+
+
 def render_pdf(
     html: str,
     templates: list[Path],
@@ -318,11 +326,13 @@ def typeset(
     *,
     jobs: int | None = None,
     single_pass: bool = False,
+    workers: Workers | None = None,
 ) -> TypesetResult:
     """Write `out_dir/dossier.pdf` and `out_dir/dossier.html`; nothing is replaced on failure.
 
     By default the dossier is typeset in pieces by `jobs` processes (the number of cores),
-    cached in `out_dir/cache/` (pieces.py); `single_pass` lays the whole document out at once.
+    cached in `out_dir/cache/` (pieces.py), on `workers` when given; `single_pass` lays the
+    whole document out at once.
     """
     pdf_path, html_path = out_dir / "dossier.pdf", out_dir / "dossier.html"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -345,6 +355,7 @@ def typeset(
                 epoch,
                 jobs=jobs or os.cpu_count() or 1,
                 cache_folder=out_dir / CACHE_FOLDER / "pieces",
+                workers=workers,
             )
             os.replace(temporary, pdf_path)
         finally:
