@@ -1,6 +1,8 @@
 """`make bench`: runs each scenario several times and prints medians side by side.
 
-Scenarios are added here as the pipeline grows; results go to docs/performance.md.
+Scenarios are added here as the pipeline grows; results go to docs/performance.md. Memory is
+given twice: the peak resident set of the largest process, and the peak of the proportional set
+sizes (PSS) of all the processes of a run summed, sampled every 20 ms.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ BIN = Path(sys.executable).parent
 class Result:
     scenario: str
     runs: list[float]
-    peak_mib: float
+    peak_mib: float  # the largest process
+    total_mib: float  # all its processes together (PSS)
     note: str = ""
 
     @property
@@ -38,32 +41,75 @@ class Result:
         return statistics.median(self.runs)
 
 
-_PEAK_PROBE = (
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-    "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
 
 
-def timed_command(args: list[str], cwd: Path, runs: int) -> tuple[list[float], float]:
-    """Wall times of `runs` executions, and the peak RSS (MiB) of the largest process of one more
-    run, measured in a fresh parent so that earlier scenarios do not count."""
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory_of(args: list[str], cwd: Path) -> tuple[float, float]:
+    """(peak RSS of the largest process, peak of the summed PSS of all processes), in MiB, of one
+    run of `args`. PSS counts the pages forked workers share with their parent once, not once
+    per process; it is sampled every 20 ms, so a shorter peak can be missed."""
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    total_peak = 0
+    while process.poll() is None:
+        total_peak = max(total_peak, sum(_pss_kib(pid) for pid in _tree(process.pid)))
+        time.sleep(0.02)
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return largest / 1024, total_peak / 1024
+
+
+Measured = tuple[list[float], float, float]  # wall times, largest process MiB, all processes MiB
+
+
+def timed_command(args: list[str], cwd: Path, runs: int) -> Measured:
+    """Wall times of `runs` executions; then, from one more run in a fresh parent (so that
+    earlier scenarios do not count), the peak memory as `memory_of` gives it."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     probe = subprocess.run(
-        [sys.executable, "-c", _PEAK_PROBE, *args], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, str(HERE / "run.py"), "--memory-of", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    peak_kib = int(probe.stdout.strip() or 0)
-    return times, peak_kib / 1024
+    largest, total = (float(v) for v in (probe.stdout.split() or ["0", "0"]))
+    return times, largest, total
 
 
 def bench_check(work: Path, runs: int) -> list[Result]:
     project = write_corpus(work / "check-1000", 1000)
     results = []
-    times, peak = timed_command([str(BIN / "ptce-mono"), "check", "--quiet", "monographs"], project, runs)
-    results.append(Result("check, 1,000 monographs (CLI, wall)", times, peak, "target <= 2 s"))
+    times, peak, total = timed_command(
+        [str(BIN / "ptce-mono"), "check", "--quiet", "monographs"], project, runs
+    )
+    results.append(Result("check, 1,000 monographs (CLI, wall)", times, peak, total, "target <= 2 s"))
 
     from ptce_mono import check_paths, load_grid
 
@@ -78,6 +124,7 @@ def bench_check(work: Path, runs: int) -> list[Result]:
             "check, 1,000 monographs (library call)",
             lib_times,
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            0.0,
         )
     )
     return results
@@ -94,7 +141,7 @@ def concatenated_markdown(project: Path) -> str:
     return "\n\n".join(parts)
 
 
-def pandoc_baseline(project: Path, work: Path, runs: int) -> tuple[list[float], float]:
+def pandoc_baseline(project: Path, work: Path, runs: int) -> Measured:
     import pypandoc
 
     source = work / "baseline.md"
@@ -127,12 +174,12 @@ def bench_build(work: Path, runs: int) -> list[Result]:
     project = Path.cwd()
     out = work / "build-shipped"
     build = f"rm -rf {out} && {BIN / 'ptce-mono'} build --quiet --project {project} --out {out}"
-    build_times, build_peak = timed_command(_shell(build), project, runs)
-    base_times, base_peak = pandoc_baseline(project, work, runs)
-    ratio = statistics.median(build_times) / statistics.median(base_times)
+    built = timed_command(_shell(build), project, runs)
+    baseline = pandoc_baseline(project, work, runs)
+    ratio = statistics.median(built[0]) / statistics.median(baseline[0])
     return [
-        Result("build, shipped corpus, no cache", build_times, build_peak, f"ratio to pandoc {ratio:.2f}"),
-        Result("baseline: pandoc --pdf-engine=weasyprint --toc", base_times, base_peak, "same Markdown"),
+        Result("build, shipped corpus, no cache", *built, f"ratio to pandoc {ratio:.2f}"),
+        Result("baseline: pandoc --pdf-engine=weasyprint --toc", *baseline, "same Markdown"),
     ]
 
 
@@ -159,27 +206,25 @@ def bench_large(work: Path, runs: int) -> list[Result]:
     one_pass = f"rm -rf one-pass && {ptce} build --quiet --single-pass --out one-pass"
     edited = project / "monographs" / "pole-synthetique-0031.md"
     edit = f'{sys.executable} -c "{EDIT}" {edited} && {ptce} build --quiet'
-    piece_times, piece_peak = timed_command(_shell(pieces), project, runs)
+    in_pieces = timed_command(_shell(pieces), project, runs)
     pages = _pages(project / "build" / "dossier.pdf")
-    single_times, single_peak = timed_command(_shell(one_pass), project, runs)
-    edit_times, edit_peak = timed_command(_shell(edit), project, runs)
-    same_times, same_peak = timed_command([str(ptce), "build", "--quiet"], project, runs)
-    full = statistics.median(piece_times)
+    single = timed_command(_shell(one_pass), project, runs)
+    edited_build = timed_command(_shell(edit), project, runs)
+    unchanged = timed_command([str(ptce), "build", "--quiet"], project, runs)
+    full = statistics.median(in_pieces[0])
     return [
         Result(
             f"64 poles, {pages} pages, in pieces ({os.cpu_count()} jobs), no cache",
-            piece_times,
-            piece_peak,
-            f"{statistics.median(single_times) / full:.2f}x faster than one pass",
+            *in_pieces,
+            f"{statistics.median(single[0]) / full:.2f}x faster than one pass",
         ),
-        Result("64 poles, one pass (--single-pass)", single_times, single_peak, "baseline"),
+        Result("64 poles, one pass (--single-pass)", *single, "baseline"),
         Result(
             "64 poles, one monograph edited",
-            edit_times,
-            edit_peak,
-            f"{statistics.median(edit_times) / full:.0%} of a full build",
+            *edited_build,
+            f"{statistics.median(edited_build[0]) / full:.0%} of a full build",
         ),
-        Result("64 poles, nothing changed", same_times, same_peak, ""),
+        Result("64 poles, nothing changed", *unchanged, ""),
     ]
 
 
@@ -197,6 +242,10 @@ SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--memory-of"]:  # a fresh parent for one measured run (timed_command)
+        largest, total = memory_of(sys.argv[2:], Path.cwd())
+        print(f"{largest:.1f} {total:.1f}")
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS))
@@ -205,11 +254,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ptce-bench-") as tmp:
         results = [r for name in args.scenarios for r in SCENARIOS[name](Path(tmp), args.runs)]
     width = max(len(r.scenario) for r in results)
-    print(f"{'scenario'.ljust(width)}  median s   min s   max s  peak MiB  note")
+    print(f"{'scenario'.ljust(width)}  median s   min s   max s  largest MiB  all MiB  note")
     for r in results:
         print(
             f"{r.scenario.ljust(width)}  {r.median:8.3f} {min(r.runs):7.3f} {max(r.runs):7.3f} "
-            f"{r.peak_mib:9.0f}  {r.note}"
+            f"{r.peak_mib:12.0f} {r.total_mib:8.0f}  {r.note}"
         )
 
 
