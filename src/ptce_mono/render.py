@@ -362,9 +362,14 @@ class _Headings(HTMLParser):
             self._open[3].append(data)
 
 
+_HEADING = re.compile(r"<h([12])\b[^>]*>.*?</h\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
 def table_of_contents(body: str) -> list[TocEntry]:
     collector = _Headings()
-    collector.feed(body)
+    # Only the headings are parsed: parsing the whole body took a third of a second at 64 poles.
+    for heading in _HEADING.finditer(body):
+        collector.feed(heading.group(0))
     collector.close()
     return collector.entries
 

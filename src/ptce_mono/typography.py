@@ -79,8 +79,15 @@ _RULES: list[Rule] = [
 ]
 
 
+# Every rule's match holds one of these, or is a unit right after a digit: text without them
+# (most headings, names, short cells) is left as it is without running the rules.
+_TRIGGERS = re.compile(r"['“”\"«»;:!?\d]")
+
+
 def _apply(chunk: str, before: str) -> str:
     """The rules on `chunk`; `before` (already processed text) is only looked at, never changed."""
+    if not before[-1:].isdigit() and _TRIGGERS.search(chunk) is None:
+        return chunk
     text = before + chunk
     start = len(before)
     for pattern, replace in _RULES:
