@@ -21,9 +21,9 @@ from pypdf import PdfReader
 from ptce_mono import load_grid
 from ptce_mono.build import BuildReport, build_dossier
 from ptce_mono.cli import main
+from ptce_mono.engine import SandboxFetcher
 from ptce_mono.errors import CorpusError, SandboxViolation
 from ptce_mono.report import format_text
-from ptce_mono.typeset import SandboxFetcher
 from ptce_mono.typography import french_text
 from ptce_mono.validate import check_paths
 

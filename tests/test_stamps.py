@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from ptce_mono.build import build_dossier
+from ptce_mono.engine import render_pdf
 from ptce_mono.pieces import original_font, stamp_css, stamp_html
 from ptce_mono.render import template_folders
 from ptce_mono.stamps import draw_stamps, specimen_names
-from ptce_mono.typeset import render_pdf
 
 from monograph_factory import monograph_text, write_project
 

@@ -208,11 +208,12 @@ def build_dossier(
             html=out_dir / "dossier.html",
             up_to_date=True,
         )
-    from .pieces import Workers  # imports WeasyPrint (a second): only when typesetting
+    from .pieces import Workers
     from .typeset import typeset
 
     folders = template_folders(project)
-    # The typesetting processes start now and get ready while the HTML is made.
+    # The typesetting processes start now and get ready (WeasyPrint, stylesheet, fonts) while
+    # the HTML is made.
     with Workers(0 if single_pass else jobs or os.cpu_count() or 1, folders, project) as workers:
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
         printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition

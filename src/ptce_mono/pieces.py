@@ -33,7 +33,7 @@ from .assemble import Piece, merge_pieces
 from .chunks import Chunk, number_links, split_document
 from .errors import RenderError
 from .stamps import draw_stamps, specimen_names
-from .typeset import FONT_FACES, FONT_FOLDERS, Layout, render_pdf, source_date, warm_up
+from .typeset import FONT_FACES, FONT_FOLDERS, Layout, source_date
 
 LOGGER = logging.getLogger("ptce_mono.pieces")
 CACHE_FOLDER = "cache"
@@ -154,8 +154,17 @@ class _Cache:
                 file.unlink(missing_ok=True)
 
 
+def _warm_up(templates: list[Path], project: Path, extra_css: str) -> None:
+    """In a worker process: import WeasyPrint, parse the stylesheet and load the fonts."""
+    from .engine import warm_up
+
+    warm_up(templates, project, extra_css)
+
+
 def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, folder: Path) -> Layout:
     """In a worker process (or in this one): typeset one piece into the cache."""
+    from .engine import render_pdf
+
     pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css)
     _write(folder / f"{job.key}.pdf", pdf)
     _write(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
@@ -172,8 +181,8 @@ def _write(path: Path, data: bytes) -> None:
 
 class Workers:
     """The processes that typeset pieces (none when `jobs` is 1). Made before the dossier's HTML
-    is, they read the stylesheet and load the fonts meanwhile: each has about 0.15 s of this to
-    do before its first piece."""
+    is, they import WeasyPrint, read the stylesheet and load the fonts meanwhile (about 0.7 s),
+    which the main process never has to do."""
 
     def __init__(self, jobs: int, templates: list[Path], project: Path) -> None:
         self.pool: Executor | None = None
@@ -183,7 +192,7 @@ class Workers:
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
             for _ in range(jobs):
-                self.pool.submit(warm_up, templates, project, PIECE_CSS)
+                self.pool.submit(_warm_up, templates, project, PIECE_CSS)
 
     def close(self) -> None:
         if self.pool is not None:

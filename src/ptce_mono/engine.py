@@ -1,0 +1,190 @@
+"""WeasyPrint, sandboxed: one HTML document -> its PDF and its `Layout`.
+
+The only module that imports WeasyPrint (about half a second): the main process of a build in
+pieces never does, its typesetting processes do (pieces.py), while the HTML is being made.
+
+- Sandbox: WeasyPrint reads every resource through `SandboxFetcher`, which serves only files
+  inside the allowed folders (the templates in use, the two font packages, the project's
+  `assets/`) and `data:` URLs. Anything else (http, https, a file elsewhere) is refused with
+  `SandboxViolation` and the build fails: a template cannot leak a local file into the PDF.
+- Fonts: Source Serif Pro and Source Sans Pro come from their pip packages, declared with
+  @font-face (typeset.font_face_css) and served by the fetcher, so the PDF never depends on the
+  fonts of the machine.
+- Reproducible: the PDF's identifier is a hash of the HTML and the embedded font subsets carry
+  the dossier's date (typeset.source_date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import RenderError, SandboxViolation
+from .typeset import FONT_FOLDERS, Layout, allowed_folders, find_stylesheet, font_face_css, source_date
+
+LOGGER = logging.getLogger("ptce_mono.typeset")
+
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
+    """Serves files from the allowed folders and data: URLs; refuses everything else.
+
+    `layers` are the template folders, most specific first: a file asked for in one and missing
+    there is looked up in the next, as templates are, so a project that overrides only
+    dossier.css still gets the packaged assets/ it refers to.
+    """
+
+    def __init__(self, allowed: list[Path], layers: list[Path] | None = None) -> None:
+        # fail_on_errors: a refused or missing resource stops the rendering instead of being
+        # skipped with a warning (a missing font would silently become DejaVu).
+        super().__init__(fail_on_errors=True)
+        self.allowed = [folder.resolve() for folder in allowed]
+        self.layers = [folder.resolve() for folder in layers or []]
+        self.violations: list[str] = []
+
+    def _find(self, path: Path) -> Path:
+        if path.is_file():
+            return path
+        for layer in (f for f in self.layers if path.is_relative_to(f)):
+            relative = path.relative_to(layer)
+            for other in self.layers:
+                if (other / relative).is_file():
+                    return other / relative
+        raise FileNotFoundError(f"no such file: {path}")
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(folder) for folder in self.allowed):
+                found = self._find(path)
+                kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": kind})
+        self.violations.append(url)
+        LOGGER.error("refused to read %s: outside the folders the dossier may use", url)
+        raise SandboxViolation(
+            f"the dossier asked for {url}, outside the folders it may read "
+            f"({', '.join(str(f) for f in self.allowed)})"
+        )
+
+
+class _AdviceOnce(logging.Filter):
+    """WeasyPrint repeats its advice to install HarfBuzz-Subset for every font: once is enough."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "HarfBuzz-Subset" not in str(record.msg):
+            return True
+        said, self.said = self.said, True
+        return not said
+
+
+def _layout_of(document: Any) -> Layout:
+    anchors: dict[str, tuple[int, float, float]] = {}
+    bookmarks: list[tuple[int, int, str, float, float]] = []
+    names, heights = [], []
+    for index, page in enumerate(document.pages):
+        page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
+        names.append(str(getattr(page_type, "name", "") or ""))
+        heights.append(float(page.height))
+        for anchor, (x, y, *_size) in page.anchors.items():
+            anchors.setdefault(anchor, (index, float(x), float(y)))
+        for level, label, (x, y), _state in page.bookmarks:
+            bookmarks.append((index, int(level), str(label), float(x), float(y)))
+    return Layout(len(document.pages), names, heights, anchors, bookmarks)
+
+
+_STYLES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
+
+
+def _styles(
+    stylesheet: Path, templates: list[Path], project: Path, extra_css: str
+) -> tuple[SandboxFetcher, FontConfiguration, list[CSS]]:
+    """The parsed stylesheets and loaded fonts, kept for the next document with the same ones:
+    a process typesetting the dossier's pieces parses them once, not once per piece."""
+    stat = stylesheet.stat()
+    allowed = allowed_folders(templates, project)
+    key = (str(stylesheet), stat.st_mtime_ns, stat.st_size, extra_css, tuple(allowed), tuple(templates))
+    if key in _STYLES:
+        return _STYLES[key]
+    fetcher = SandboxFetcher(allowed, layers=templates)
+    fonts = FontConfiguration()
+    sheets = [
+        CSS(
+            string=font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri()),
+            url_fetcher=fetcher,
+            font_config=fonts,
+        ),
+        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+    ]
+    if extra_css:
+        sheets.append(CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts))
+    if len(_STYLES) > 8:
+        _STYLES.clear()
+    _STYLES[key] = (fetcher, fonts, sheets)
+    return fetcher, fonts, sheets
+
+
+def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
+    """Parse the stylesheets and load the fonts now, for the documents to come."""
+    _styles(find_stylesheet(templates), templates, project, extra_css)
+
+
+def render_pdf(
+    html: str,
+    templates: list[Path],
+    project: Path,
+    epoch: int,
+    *,
+    extra_css: str = "",
+) -> tuple[bytes, Layout]:
+    """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `extra_css` is applied
+    after the dossier's stylesheet.
+
+    Raises SandboxViolation or RenderError.
+    """
+    stylesheet = find_stylesheet(templates)
+    advice = _AdviceOnce()
+    logging.getLogger("weasyprint").addFilter(advice)
+    fetcher = None
+    try:
+        fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
+        fetcher.violations.clear()
+        document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=sheets
+        )
+        with source_date(epoch):
+            pdf = document.write_pdf(
+                # Same HTML, same identifier: nothing in the file depends on when it was built.
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+            )
+    except FatalURLFetchingError as exc:
+        if isinstance(exc.__cause__, SandboxViolation):
+            raise exc.__cause__ from None
+        reason = exc.__cause__ or exc
+        raise RenderError(f"a resource of the dossier cannot be read: {reason}") from None
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"typesetting failed: {exc}") from exc
+    finally:
+        logging.getLogger("weasyprint").removeFilter(advice)
+    if (
+        fetcher is not None and fetcher.violations
+    ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
+        refused = fetcher.violations[0]
+        raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
+    return bytes(pdf), _layout_of(document)
+
+
+__all__ = ["SandboxFetcher", "render_pdf", "warm_up"]
