@@ -149,9 +149,11 @@ def render_pdf(
     epoch: int,
     *,
     extra_css: str = "",
+    pages: tuple[int, int] | None = None,
 ) -> tuple[bytes, Layout]:
     """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `extra_css` is applied
-    after the dossier's stylesheet.
+    after the dossier's stylesheet. `pages` (first, stop): only these pages of the laid-out
+    document are drawn and written; `Layout.document_pages` still counts them all.
 
     Raises SandboxViolation or RenderError.
     """
@@ -165,6 +167,9 @@ def render_pdf(
         document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=fonts, stylesheets=sheets
         )
+        laid_out = len(document.pages)
+        if pages is not None:
+            document = document.copy(document.pages[pages[0] : pages[1]])
         with source_date(epoch):
             pdf = document.write_pdf(
                 # Same HTML, same identifier: nothing in the file depends on when it was built.
@@ -184,7 +189,9 @@ def render_pdf(
     ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
         refused = fetcher.violations[0]
         raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
-    return bytes(pdf), _layout_of(document)
+    layout = _layout_of(document)
+    layout.document_pages = laid_out
+    return bytes(pdf), layout
 
 
 __all__ = ["SandboxFetcher", "render_pdf", "warm_up"]

@@ -127,6 +127,7 @@ class _Job:
     key: str
     html: str
     extra_css: str
+    pages: tuple[int, int] | None = None  # only these pages are drawn (engine.render_pdf)
 
 
 class _Cache:
@@ -165,7 +166,7 @@ def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, fo
     """In a worker process (or in this one): typeset one piece into the cache."""
     from .engine import render_pdf
 
-    pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css)
+    pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css, pages=job.pages)
     _write(folder / f"{job.key}.pdf", pdf)
     _write(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
     return layout
@@ -242,6 +243,15 @@ class _Runner:
         return layouts
 
 
+def _halves(pages: int) -> list[tuple[int, int] | None]:
+    """The front's pages in two runs, the cover (cheap to draw) counted out; or the whole. The
+    same with one worker as with several, so that `--jobs` never changes the PDF's bytes."""
+    if pages < 2:
+        return [None]
+    middle = 1 + (pages - 1) // 2
+    return [(0, middle), (middle, pages)]
+
+
 def typeset_in_pieces(
     html: str,
     templates: list[Path],
@@ -261,9 +271,9 @@ def typeset_in_pieces(
     cache = _Cache(cache_folder)
     environment = _environment_key(templates, epoch, PIECE_CSS)
 
-    def job(chunk: Chunk, extra_css: str = PIECE_CSS) -> _Job:
-        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{chunk.html}".encode()).hexdigest()
-        return _Job(digest, chunk.html, extra_css)
+    def job(chunk: Chunk, extra_css: str = PIECE_CSS, pages: tuple[int, int] | None = None) -> _Job:
+        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{pages}\0{chunk.html}".encode()).hexdigest()
+        return _Job(digest, chunk.html, extra_css, pages)
 
     def stamp_job(pages: list[str], dossier_pages: list[str]) -> _Job:
         html, css = stamp_html(pages, language), stamp_css(set(dossier_pages))
@@ -298,14 +308,18 @@ def typeset_in_pieces(
                     anchors.setdefault(anchor, offset + page + 1)
                 page_names.extend(layout.page_names)
                 offset += layout.pages
-            numbered = job(number_links(front[0], {k: str(v) for k, v in anchors.items()}))
+            numbered = number_links(front[0], {k: str(v) for k, v in anchors.items()})
+            # Two workers draw half the front each: its dot leaders make it the slowest piece of
+            # all for its size, and nothing else is left to do meanwhile.
+            fronts = [job(numbered, pages=half) for half in _halves(front_pages)]
             specimen_pages = specimen_names(page_names)
             specimen = stamp_job(specimen_pages, page_names)
-            second = runner.run([numbered, specimen])
-            if second[numbered.key].pages == front_pages:
+            second = runner.run([*fronts, specimen])
+            laid_out = second[fronts[0].key].document_pages
+            if laid_out == front_pages:
                 break
             LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
-            front_layout = second[numbered.key]
+            front_layout = runner.run([job(numbered)])[job(numbered).key]
         else:
             raise RenderError("the Sommaire's length does not settle: build with --single-pass")
         started = time.perf_counter()
@@ -318,7 +332,7 @@ def typeset_in_pieces(
     finally:
         if own_workers:
             runner.workers.close()
-    pieces = [Piece(cache.pdf(numbered.key), second[numbered.key])]
+    pieces = [Piece(cache.pdf(part.key), second[part.key]) for part in fronts]
     pieces += [
         Piece(cache.pdf(j.key), layout) for j, layout in zip(first_jobs[1:], body_layouts, strict=True)
     ]

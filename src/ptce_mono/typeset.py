@@ -113,10 +113,12 @@ class Layout:
     page_heights: list[float]  # in CSS px
     anchors: dict[str, tuple[int, float, float]]  # id -> (page index, x, y in CSS px from the top left)
     bookmarks: list[tuple[int, int, str, float, float]]  # (page index, level, label, x, y)
+    document_pages: int = 0  # pages of the whole document, when only some were written
 
     def to_json(self) -> dict[str, Any]:
         return {
             "pages": self.pages,
+            "document_pages": self.document_pages,
             "page_names": self.page_names,
             "page_heights": self.page_heights,
             "anchors": {k: list(v) for k, v in self.anchors.items()},
@@ -131,6 +133,7 @@ class Layout:
             [float(h) for h in data["page_heights"]],
             {str(k): (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
             [(int(b[0]), int(b[1]), str(b[2]), float(b[3]), float(b[4])) for b in data["bookmarks"]],
+            int(data["document_pages"]),
         )
 
 
