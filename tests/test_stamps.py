@@ -81,6 +81,11 @@ def test_a_page_number_the_specimen_cannot_teach_is_refused(
     assert "typeset page by page" in caplog.text
 
 
+def test_a_specimen_that_cannot_be_read_is_refused_not_fatal() -> None:
+    page_names = ["cover", "", ""]
+    assert draw_stamps(b"%PDF-1.7 broken", specimen_names(page_names), page_names, original_font) is None
+
+
 @pytest.mark.parametrize(
     "content",
     [

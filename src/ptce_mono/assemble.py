@@ -42,22 +42,22 @@ def _subset_prefix_removed(base_font: str) -> str:
     return name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
 
 
-def _glyphs_of(widths: pikepdf.Object) -> set[int]:
-    """Glyph ids of a CIDFont /W array: `c [w1 w2 ...]` and `c_first c_last w` forms."""
-    used: set[int] = set()
-    items = list(widths)
+def cid_widths(font: pikepdf.Object) -> dict[int, float]:
+    """Glyph widths (thousandths of an em) of a Type0 font, from its CIDFont's /W array:
+    `c [w1 w2 ...]` and `c_first c_last w` forms."""
+    widths: dict[int, float] = {}
+    items = list(font.DescendantFonts[0].get("/W", []))
     index = 0
     while index < len(items):
         first = int(items[index])
-        follower = items[index + 1] if index + 1 < len(items) else None
+        follower = items[index + 1]
         if isinstance(follower, pikepdf.Array):
-            used.update(range(first, first + len(follower)))
+            widths.update((first + offset, float(w)) for offset, w in enumerate(follower))
             index += 2
         else:
-            last = int(items[index + 1])
-            used.update(range(first, last + 1))
+            widths.update(dict.fromkeys(range(first, int(follower) + 1), float(items[index + 2])))
             index += 3
-    return used
+    return widths
 
 
 _DROPPED_TABLES = ("GSUB", "GPOS", "BASE", "JSTF", "DSIG", "SVG ")  # as WeasyPrint drops them
@@ -116,7 +116,7 @@ def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> in
                 continue
             face = _subset_prefix_removed(str(cid_font.BaseFont))
             descriptors.setdefault(face, []).append(descriptor)
-            glyphs.setdefault(face, set()).update(_glyphs_of(cid_font.W))
+            glyphs.setdefault(face, set()).update(cid_widths(font))
     removed = 0
     for face, holders in descriptors.items():
         files = [(key, d[key]) for d in holders for key in ("/FontFile2", "/FontFile3") if key in d]
@@ -259,4 +259,4 @@ def _relink(pdf: Pdf, anchors: set[str]) -> None:
                     annotation.Contents = String(target)
 
 
-__all__ = ["Piece", "merge_pieces", "postscript_name", "share_font_subsets"]
+__all__ = ["Piece", "cid_widths", "merge_pieces", "postscript_name", "share_font_subsets"]

@@ -31,7 +31,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Dictionary, Name, Operator, Pdf
 
-from .assemble import postscript_name
+from .assemble import cid_widths, postscript_name
 
 LOGGER = logging.getLogger("ptce_mono.stamps")
 _SPECIMEN_MINIMUM = 20  # pages
@@ -113,23 +113,6 @@ def _sample(page: pikepdf.Page, number: int, fonts: dict[str, pikepdf.Object]) -
     fonts[str(font_name)] = page.obj.Resources.Font[str(font_name)]
     glyphs = _flatten(operators[at].operands[0])
     return _Sample(number, operators, at, matrix[4], float(size), glyphs)
-
-
-def _widths(font: pikepdf.Object) -> dict[int, float]:
-    """Glyph widths of a Type0 font's CIDFont /W array (thousandths of an em)."""
-    widths: dict[int, float] = {}
-    items = list(font.DescendantFonts[0].get("/W", []))
-    index = 0
-    while index < len(items):
-        first = int(items[index])
-        follower = items[index + 1]
-        if isinstance(follower, pikepdf.Array):
-            widths.update((first + offset, float(w)) for offset, w in enumerate(follower))
-            index += 2
-        else:
-            widths.update(dict.fromkeys(range(first, int(follower) + 1), float(items[index + 2])))
-            index += 3
-    return widths
 
 
 class _Shaper:
@@ -238,7 +221,7 @@ def _learn(
     face = originals(face_name) if face_name else None
     if face is None:
         raise _Unsupported("the page number's font file is not one of the dossier's")
-    widths = _widths(font)
+    widths = cid_widths(font)
     shaper = _Shaper(face, widths)
     texts = {s.number: shaper.text(s.glyphs) for s in written}
     pattern = _pattern(written, texts, len(samples))
@@ -298,8 +281,9 @@ def draw_stamps(
     """A PDF of one page per dossier page holding its page-number stamp, or None when the
     specimen (typeset from `specimen_names(page_names)`) cannot be reproduced faithfully.
     `originals(postscript_name)` gives the original file of a face."""
-    pdf = Pdf.open(io.BytesIO(specimen))
+    pdf = None
     try:
+        pdf = Pdf.open(io.BytesIO(specimen))
         if len(pdf.pages) != len(names):
             raise _Unsupported("the specimen has not the pages it was typeset for")
         drawings, pattern, shaper, share = _learn(pdf, names, originals)
@@ -328,11 +312,21 @@ def draw_stamps(
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
         return output.getvalue()
-    except _Unsupported as reason:
+    # Whatever goes wrong here, the stamp document gives the right numbers: never guess.
+    except (
+        _Unsupported,
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        pikepdf.PdfError,
+    ) as reason:
         LOGGER.info("page numbers typeset page by page: %s", reason)
         return None
     finally:
-        pdf.close()
+        if pdf is not None:
+            pdf.close()
 
 
 __all__ = ["draw_stamps", "specimen_names"]
