@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .config import load_config, order_poles
 from .errors import CorpusError
 from .fingerprint import fingerprint, read_stamp, write_stamp
 from .grid import load_grid
+from .machine import available_cores
 from .monograph import Monograph
 from .options import Options, load_options
 from .problems import Position, Problem, Severity, has_errors
@@ -94,8 +96,10 @@ def prepare_dossier(
     *,
     grid_path: Path | None = None,
     config_path: Path | None = None,
+    after_check: Callable[[], None] | None = None,
 ) -> Prepared:
-    """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written."""
+    """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written.
+    `after_check` is called once the monographs are checked and found without error."""
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
     LOGGER.info("Loading the grid and the settings")
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
@@ -107,6 +111,8 @@ def prepare_dossier(
     checked = check_paths([project / "monographs"], grid, root=_root_for(project))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
+    if after_check is not None:
+        after_check()
 
     # 3. Order the poles as dossier.yaml says, then keep those to print.
     LOGGER.info("Ordering the poles")
@@ -212,10 +218,12 @@ def build_dossier(
     from .typeset import typeset
 
     folders = template_folders(project)
-    # The typesetting processes start now and get ready (WeasyPrint, stylesheet, fonts) while
-    # the HTML is made.
-    with Workers(0 if single_pass else jobs or os.cpu_count() or 1, folders, project) as workers:
-        prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
+    # The typesetting processes start once the monographs are checked, and get ready
+    # (WeasyPrint, stylesheet, fonts) while the HTML is made.
+    with Workers(0 if single_pass else jobs or available_cores(), folders, project) as workers:
+        prepared = prepare_dossier(
+            project, drafts, grid_path=grid_path, config_path=config_path, after_check=workers.start
+        )
         printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
 
         # 6. Typeset: the PDF, and the same document for a browser.

@@ -181,21 +181,30 @@ def _write(path: Path, data: bytes) -> None:
 
 
 class Workers:
-    """The processes that typeset pieces (none when `jobs` is 1). Made before the dossier's HTML
-    is, they import WeasyPrint, read the stylesheet and load the fonts meanwhile (about 0.7 s),
-    which the main process never has to do."""
+    """The processes that typeset pieces (none when `jobs` is 1). Started before the dossier's
+    HTML is made (`start`), they import WeasyPrint, read the stylesheet and load the fonts
+    meanwhile (about 0.7 s), which the main process never has to do."""
 
     def __init__(self, jobs: int, templates: list[Path], project: Path) -> None:
+        self.jobs = jobs
+        self.warm_up_args = (templates, project, PIECE_CSS)
         self.pool: Executor | None = None
-        if jobs > 1:
-            # fork: the workers start at once with the modules already imported here.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-            for _ in range(jobs):
-                self.pool.submit(_warm_up, templates, project, PIECE_CSS)
+        self.closed = False
+
+    def start(self) -> None:
+        """Fork the processes, once. Called after the monographs are checked: the check forks
+        processes of its own, which it should not do while this pool's thread runs."""
+        if self.pool is not None or self.jobs < 2 or self.closed:
+            return
+        # fork: the workers start at once with the modules already imported here.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        for _ in range(self.jobs):
+            self.pool.submit(_warm_up, *self.warm_up_args)
 
     def close(self) -> None:
+        self.closed = True
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
@@ -228,6 +237,8 @@ class _Runner:
             else:
                 layouts[job.key] = cached
         self.typeset += len(missing)
+        if missing:
+            self.workers.start()
         pool = self.workers.pool
         if pool is None:
             for job in missing:

@@ -29,6 +29,7 @@ import font_source_serif_pro
 
 from .atomic import write_bytes_atomic
 from .errors import RenderError
+from .machine import available_cores
 
 if TYPE_CHECKING:
     from .pieces import Workers
@@ -197,7 +198,7 @@ def typeset(
                 project,
                 temporary,
                 epoch,
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=jobs or available_cores(),
                 cache_folder=out_dir / CACHE_FOLDER / "pieces",
                 workers=workers,
             )

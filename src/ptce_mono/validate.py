@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .grid import Grid
+from .machine import available_cores
 from .monograph import Monograph, parse_monograph
 from .problems import Position, Problem, ProblemList, Severity
 
@@ -221,7 +222,7 @@ def _parse_all(
     files: list[Path], shown: list[str], grid: Grid, jobs: int | None, keep_text: bool = True
 ) -> list[Monograph]:
     """Parse in worker processes when the corpus is large enough to repay starting them."""
-    workers = min(jobs or os.cpu_count() or 1, 8)
+    workers = min(jobs or available_cores(), 8)
     if workers < 2 or len(files) < PARALLEL_THRESHOLD:
         return _parse_chunk((files, shown, grid, keep_text))
     from concurrent.futures import ProcessPoolExecutor
