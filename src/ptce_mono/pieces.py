@@ -2,10 +2,12 @@
 
 1. The HTML is cut at its forced page breaks (chunks.py): the front (cover, Sommaire), part 1,
    the head of part 2 with the first case study, each further case study, part 3, the annexes.
-2. Every piece not in the cache is typeset by a pool of `jobs` processes, without its page
+2. Every piece not in the cache is typeset by `Workers` (`jobs` processes), without its page
    numbers; the front is typeset with placeholder numbers to learn its length.
 3. The page offsets follow; the front is typeset again with the real page numbers of the
-   Sommaire (and must keep its length), and a stamp document carrying "page X/Y" for every page.
+   Sommaire, in two halves (and again, whole, if they changed its length); stamps.py draws
+   "page X/Y" for every page from a specimen typeset meanwhile (or, when it cannot, a stamp
+   document of one page per page is typeset).
 4. assemble.py merges the pieces, lays the stamps over them, rebuilds the named destinations,
    the cross-piece links and the outline, and makes the fonts' subsets one.
 
@@ -330,7 +332,8 @@ def typeset_in_pieces(
             if laid_out == front_pages:
                 break
             LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
-            front_layout = runner.run([job(numbered)])[job(numbered).key]
+            whole = job(numbered)
+            front_layout = runner.run([whole])[whole.key]
         else:
             raise RenderError("the Sommaire's length does not settle: build with --single-pass")
         started = time.perf_counter()
