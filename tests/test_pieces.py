@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -78,7 +79,9 @@ def test_pieces_give_the_pages_of_the_one_pass_dossier(one_pass: Path, in_pieces
     assert f"page {len(expected)}/{len(expected)}" in got[-1]
 
 
-def test_pieces_give_the_outline_and_the_links_of_the_one_pass_dossier(one_pass: Path, in_pieces: Path) -> None:
+def test_pieces_give_the_outline_and_the_links_of_the_one_pass_dossier(
+    one_pass: Path, in_pieces: Path
+) -> None:
     expected, got = PdfReader(one_pass), PdfReader(in_pieces)
     assert pdf_outline(got) == pdf_outline(expected)
     assert len(pdf_outline(got)) >= 10
@@ -158,7 +161,10 @@ def test_the_document_is_cut_at_its_marks() -> None:
     assert second.links == {"a"} and f'href="{FOREIGN_SCHEME}a"' in second.html
     # The third piece reopens <main> and the part without their ids, with the running string.
     assert third.ids == {"c"}
-    assert '<section class="part" style="string-set: part &quot;2. Études \\&quot;de\\&quot; cas&quot;">' in third.html
+    assert (
+        '<section class="part" style="string-set: part &quot;2. Études \\&quot;de\\&quot; cas&quot;">'
+        in third.html
+    )
     assert third.html.count("</section>") == 1 and third.html.count("</main>") == 1
     for piece in (front, first, second, third):
         assert piece.html.startswith("<!DOCTYPE html>") and piece.html.rstrip().endswith("</html>")
@@ -206,3 +212,30 @@ def test_a_sommaire_that_grows_with_its_real_numbers_is_typeset_again(
     expected, got = page_texts(one_pass), page_texts(in_pieces)
     assert expected[1].startswith("SOMMAIRE") and expected[2].startswith("SOMMAIRE")  # it grew
     assert got == expected
+
+
+def test_an_edit_in_one_section_leaves_the_other_sections_links_alone(tmp_path: Path) -> None:
+    # Paragraph ids, and the annex links that point at them, are numbered within their section:
+    # lines added to the Genèse do not rename the paragraphs of the sections after it, so the
+    # annex tables of those sections stay in the cache.
+    from ptce_mono.build import prepare_dossier
+
+    project = write_project(tmp_path, FILES)
+    before = prepare_dossier(project).rendered.html
+    alpha = project / "monographs" / "pole-alpha.md"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8").replace(
+            "## Genèse\n\n", "## Genèse\n\nUne phrase.\n\nUne autre.\n\n", 1
+        ),
+        encoding="utf-8",
+    )
+    after = prepare_dossier(project).rendered.html
+
+    def ids(html: str, section: str) -> list[str]:
+        return re.findall(rf'id="(pole-alpha--{section}--L\d+)"', html)
+
+    assert ids(after, "genesis") != ids(before, "genesis")  # the edited section's paragraphs moved
+    for section in ("purposes", "governance", "impacts"):
+        assert ids(after, section) == ids(before, section) != [], section
+    links = set(re.findall(r'href="#(pole-alpha--[a-z_]+--L\d+)"', after))
+    assert links and links <= set(re.findall(r'id="([^"]+)"', after))

@@ -50,12 +50,15 @@ class Cell:
     summary: str
     origin: str  # "author" (front-matter summary), "first sentence", "gap", ""
     line: int  # where the statement comes from in the monograph (0 when missing)
+    body_line: int = 0  # where the section's text starts in the monograph
 
     @property
     def anchor(self) -> str:
-        """The paragraph a first-sentence summary is taken from; else the section."""
-        if self.origin == "first sentence" and self.line:
-            return f"{self.pole}--L{self.line}"
+        """The paragraph a first-sentence summary is taken from; else the section. Paragraphs
+        are named by their line within their section (render.render_markdown): an edit in one
+        section does not rename the paragraphs of the others, nor change what links to them."""
+        if self.origin == "first sentence" and self.line and self.body_line:
+            return f"{self.pole}--{self.section}--L{self.line - self.body_line + 1}"
         return f"{self.pole}--{self.section}"
 
 
@@ -215,7 +218,9 @@ def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
                 paragraph = next((p for p in section.paragraphs if p.text.strip()), None)
                 summary = first_sentence(paragraph.text) if paragraph else ""
                 line = paragraph.line if paragraph else section.position.line
-                cells[(m.id, spec.id)] = Cell(m.id, spec.id, state, summary, "first sentence", line)
+                cells[(m.id, spec.id)] = Cell(
+                    m.id, spec.id, state, summary, "first sentence", line, section.body_line
+                )
     return Matrix([_pole(m) for m in monographs], [(s.id, s.title) for s in grid.sections], cells)
 
 

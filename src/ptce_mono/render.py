@@ -90,7 +90,7 @@ _MD = _markdown()
 def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int = 0) -> str:
     """HTML of Markdown `text`, its shallowest heading becoming `<h{top}>`.
 
-    With `anchor` and `first_line` (the file line where `text` starts), every top-level block
+    With `anchor` and `first_line` (the number `text`'s first line takes), every top-level block
     gets the id `<anchor>--L<line>`: statements quoted elsewhere can link to their paragraph.
     """
     tokens = _MD.parse(text)
@@ -254,7 +254,7 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
             section.id,
             f"{monograph.id}--{section.id}",
             grid.section(section.id).title,
-            render_markdown(section.body, 4, monograph.id, section.body_line) if section.words else "",
+            render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1) if section.words else "",
             tuple(gap.reason for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
