@@ -22,8 +22,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
-import tempfile
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,7 +29,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .assemble import Piece, merge_pieces
+from .assemble import Piece, merge_pieces, postscript_name
+from .atomic import write_bytes_atomic
 from .chunks import Chunk, number_links, split_document
 from .errors import RenderError
 from .stamps import draw_stamps, specimen_names
@@ -84,17 +83,13 @@ def stamp_html(page_names: list[str], language: str = "fr") -> str:
 
 @cache
 def _postscript_names() -> dict[str, Path]:
-    from fontTools.ttLib import TTFont
-
+    """The dossier's font files by PostScript name (an unreadable one is simply not shared)."""
     names = {}
     for *_face, package, file in FONT_FACES:
         path = FONT_FOLDERS[package] / file
-        try:
-            font = TTFont(path, lazy=True)
-            names[str(font["name"].getDebugName(6))] = path
-            font.close()
-        except Exception:  # an unreadable face is simply not shared
-            LOGGER.debug("cannot read the name of %s", path)
+        name = postscript_name(path.read_bytes()) if path.is_file() else None
+        if name:
+            names[name] = path
     return names
 
 
@@ -169,17 +164,10 @@ def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, fo
     from .engine import render_pdf
 
     pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css, pages=job.pages)
-    _write(folder / f"{job.key}.pdf", pdf)
-    _write(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
+    write_bytes_atomic(folder / f"{job.key}.pdf", pdf, durable=False)
+    layout_json = json.dumps(layout.to_json()).encode("utf-8")
+    write_bytes_atomic(folder / f"{job.key}.json", layout_json, durable=False)
     return layout
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Cache files need no fsync: a torn one fails to load and is typeset again."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
 
 
 class Workers:
@@ -284,13 +272,15 @@ def typeset_in_pieces(
     cache = _Cache(cache_folder)
     environment = _environment_key(templates, epoch, PIECE_CSS)
 
+    def keyed(html: str, extra_css: str, pages: tuple[int, int] | None = None) -> _Job:
+        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{pages}\0{html}".encode()).hexdigest()
+        return _Job(digest, html, extra_css, pages)
+
     def job(chunk: Chunk, extra_css: str = PIECE_CSS, pages: tuple[int, int] | None = None) -> _Job:
-        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{pages}\0{chunk.html}".encode()).hexdigest()
-        return _Job(digest, chunk.html, extra_css, pages)
+        return keyed(chunk.html, extra_css, pages)
 
     def stamp_job(pages: list[str], dossier_pages: list[str]) -> _Job:
-        html, css = stamp_html(pages, language), stamp_css(set(dossier_pages))
-        return _Job(hashlib.sha256(f"{environment}\0{css}\0{html}".encode()).hexdigest(), html, css)
+        return keyed(stamp_html(pages, language), stamp_css(set(dossier_pages)))
 
     front = [c for c in chunks if c.front]
     body = [c for c in chunks if not c.front]
