@@ -46,7 +46,15 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: 
             if file.suffix == ".pyc":
                 continue
             digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-    for package in ("weasyprint", "fonttools", "pydyf", "font-source-serif-pro", "font-source-sans-pro"):
+    for package in (
+        "weasyprint",
+        "fonttools",
+        "pydyf",
+        "pikepdf",  # merges the pieces
+        "uharfbuzz",  # subsets the merged fonts, shapes the page numbers
+        "font-source-serif-pro",
+        "font-source-sans-pro",
+    ):
         digest.update(f"{package}={_version(package)}\0".encode())
     digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
     return digest.hexdigest()
