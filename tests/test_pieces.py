@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,19 @@ def test_an_edit_in_one_section_leaves_the_other_sections_links_alone(tmp_path: 
         assert ids(after, section) == ids(before, section) != [], section
     links = set(re.findall(r'href="#(pole-alpha--[a-z_]+--L\d+)"', after))
     assert links and links <= set(re.findall(r'id="([^"]+)"', after))
+
+
+def test_a_build_leaves_no_temporary_fonts_behind(project: Path, tmp_path: Path) -> None:
+    """WeasyPrint copies the dossier's fonts into a temporary folder per font configuration and
+    deletes it only when the configuration is collected: the workers must let it go at exit."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    for extra in ([], ["--single-pass"]):
+        out = tmp_path / f"out{len(extra)}"
+        command = [sys.executable, "-m", "ptce_mono", "build", "--project", str(project), "--jobs", "2"]
+        subprocess.run(
+            [*command, "--out", str(out), *extra], check=True, capture_output=True, env=environment
+        )
+        assert (out / "dossier.pdf").is_file()
+        assert sorted(p.name for p in temporary.iterdir()) == []

@@ -16,9 +16,11 @@ pieces never does, its typesetting processes do (pieces.py), while the HTML is b
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import mimetypes
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -106,35 +108,51 @@ def _layout_of(document: Any) -> Layout:
     return Layout(len(document.pages), names, heights, anchors, bookmarks)
 
 
-_STYLES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
+_BASES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
+_EXTRAS: dict[tuple[object, ...], CSS] = {}
+_AT_EXIT: list[Finalize] = []
+
+
+def forget_styles() -> None:
+    """Drop the kept stylesheets and fonts. WeasyPrint deletes its temporary copies of the fonts
+    when their configuration is collected, which a typesetting process ended by `os._exit`
+    never does: `_styles` has this run at every process's exit."""
+    _EXTRAS.clear()
+    _BASES.clear()
+    gc.collect()
 
 
 def _styles(
     stylesheet: Path, templates: list[Path], project: Path, extra_css: str
 ) -> tuple[SandboxFetcher, FontConfiguration, list[CSS]]:
     """The parsed stylesheets and loaded fonts, kept for the next document with the same ones:
-    a process typesetting the dossier's pieces parses them once, not once per piece."""
+    a process typesetting the dossier's pieces parses them once, not once per piece. The pieces'
+    variants (`extra_css`) share one font configuration and the dossier's parsed stylesheet."""
     stat = stylesheet.stat()
     allowed = allowed_folders(templates, project)
-    key = (str(stylesheet), stat.st_mtime_ns, stat.st_size, extra_css, tuple(allowed), tuple(templates))
-    if key in _STYLES:
-        return _STYLES[key]
-    fetcher = SandboxFetcher(allowed, layers=templates)
-    fonts = FontConfiguration()
-    sheets = [
-        CSS(
-            string=font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri()),
-            url_fetcher=fetcher,
-            font_config=fonts,
-        ),
-        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
-    ]
-    if extra_css:
-        sheets.append(CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts))
-    if len(_STYLES) > 8:
-        _STYLES.clear()
-    _STYLES[key] = (fetcher, fonts, sheets)
-    return fetcher, fonts, sheets
+    key = (str(stylesheet), stat.st_mtime_ns, stat.st_size, tuple(allowed), tuple(templates))
+    if key not in _BASES:
+        if not _AT_EXIT:
+            _AT_EXIT.append(Finalize(None, forget_styles, exitpriority=10))
+        forget_styles()  # another stylesheet: the kept one is not needed any more
+        fetcher = SandboxFetcher(allowed, layers=templates)
+        fonts = FontConfiguration()
+        font_faces = font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri())
+        _BASES[key] = (
+            fetcher,
+            fonts,
+            [
+                CSS(string=font_faces, url_fetcher=fetcher, font_config=fonts),
+                CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+            ],
+        )
+    fetcher, fonts, sheets = _BASES[key]
+    if not extra_css:
+        return fetcher, fonts, sheets
+    extra_key = (*key, extra_css)
+    if extra_key not in _EXTRAS:
+        _EXTRAS[extra_key] = CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts)
+    return fetcher, fonts, [*sheets, _EXTRAS[extra_key]]
 
 
 def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
@@ -194,4 +212,4 @@ def render_pdf(
     return bytes(pdf), layout
 
 
-__all__ = ["SandboxFetcher", "render_pdf", "warm_up"]
+__all__ = ["SandboxFetcher", "forget_styles", "render_pdf", "warm_up"]
