@@ -164,9 +164,9 @@ def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, fo
     from .engine import render_pdf
 
     pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css, pages=job.pages)
-    write_bytes_atomic(folder / f"{job.key}.pdf", pdf, durable=False)
+    write_bytes_atomic(folder / f"{job.key}.pdf", pdf)
     layout_json = json.dumps(layout.to_json()).encode("utf-8")
-    write_bytes_atomic(folder / f"{job.key}.json", layout_json, durable=False)
+    write_bytes_atomic(folder / f"{job.key}.json", layout_json)
     return layout
 
 
