@@ -13,7 +13,7 @@ import pytest
 from ptce_mono.build import build_dossier
 from ptce_mono.engine import render_pdf
 from ptce_mono.pieces import original_font, stamp_css, stamp_html
-from ptce_mono.render import template_folders
+from ptce_mono.resources import template_folders
 from ptce_mono.stamps import draw_stamps, specimen_names
 
 from monograph_factory import monograph_text, write_project

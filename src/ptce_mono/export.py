@@ -14,7 +14,7 @@ from pathlib import Path
 from .atomic import write_bytes_atomic
 from .build import prepare_dossier
 from .errors import RenderError
-from .render import template_folders
+from .resources import template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
 

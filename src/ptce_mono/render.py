@@ -33,7 +33,7 @@ from .fields import Count, Unknown
 from .figures import departement_name
 from .grid import Grid
 from .monograph import Monograph
-from .resources import default_resource, project_resource
+from .resources import template_folders
 from .typography import french_html
 
 MONTHS = (
@@ -293,12 +293,6 @@ def read_editorial(config: DossierConfig) -> dict[str, str]:
 
 
 # -- templates ----------------------------------------------------------------------------------
-
-
-def template_folders(project: Path) -> list[Path]:
-    """Where templates are looked up: the project's own folder first, then the packaged one."""
-    folders = [project_resource(project, "templates"), default_resource("templates")]
-    return list(dict.fromkeys(folder.resolve() for folder in folders))
 
 
 def css_string(value: str) -> Markup:

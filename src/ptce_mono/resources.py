@@ -25,3 +25,9 @@ def project_resource(project: Path, name: str) -> Path:
     """The project's own folder `name` when it has one, else the default."""
     own = project / name
     return own if own.is_dir() else default_resource(name)
+
+
+def template_folders(project: Path) -> list[Path]:
+    """Where templates are looked up: the project's own folder first, then the packaged one."""
+    folders = [project_resource(project, "templates"), default_resource("templates")]
+    return list(dict.fromkeys(folder.resolve() for folder in folders))

@@ -16,8 +16,8 @@ from pathlib import Path
 from .atomic import write_bytes_atomic
 from .build import build_dossier, prepare_dossier
 from .errors import PtceError
-from .render import template_folders
 from .report import format_text
+from .resources import template_folders
 from .typeset import browser_html, copy_fonts, find_stylesheet
 
 WATCHED = ("monographs", "editorial", "grid", "templates", "dossier.yaml")

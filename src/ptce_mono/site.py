@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from .atomic import write_bytes_atomic
 from .build import prepare_dossier
-from .render import make_environment, template_folders
+from .render import make_environment
+from .resources import template_folders
 from .typeset import copy_fonts, find_stylesheet, font_face_css
 from .typography import french_html
 
