@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -256,3 +257,82 @@ def test_a_build_leaves_no_temporary_fonts_behind(project: Path, tmp_path: Path)
         )
         assert (out / "dossier.pdf").is_file()
         assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+def test_stopped_builds_leave_no_process_nor_temporary_fonts(project: Path, tmp_path: Path) -> None:
+    """The workers start before the build knows it has work: a build that is up to date, or
+    stops on an error, stops them at once, and their cleanup still runs."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
+    command = [sys.executable, "-m", "ptce_mono", "build", "--project", str(copy), "--jobs", "2"]
+    subprocess.run(command, check=True, capture_output=True, env=environment)
+    again = subprocess.run(command, check=True, capture_output=True, env=environment, text=True)
+    assert again.stdout.startswith("Up to date")
+    bad = copy / "monographs" / "pole-alpha.md"
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("status:", "colour: red\nstatus:", 1), encoding="utf-8"
+    )
+    failed = subprocess.run(command, capture_output=True, env=environment, text=True)
+    assert failed.returncode == 1 and "unknown field `colour`" in failed.stderr
+    assert sorted(p.name for p in temporary.iterdir()) == []
+    # Every process of those builds has ended (the workers are forks: they bear its command line).
+    assert [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(copy).encode() in _read(p)] == []
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_message(project: Path, tmp_path: Path) -> None:
+    from ptce_mono.errors import RenderError
+    from ptce_mono.resources import template_folders
+    from ptce_mono.workers import build_workers
+
+    with build_workers(project, jobs=2) as workers:
+        workers.start()
+        assert workers.first is not None and workers.first.pid is not None
+        os.kill(workers.first.pid, signal.SIGKILL)
+        workers.first.join()
+        job = ("key", "<p>Texte</p>", "", None, template_folders(project), project, 0, tmp_path)
+        with pytest.raises(RenderError, match="stopped unexpectedly"):
+            workers.map([job, job])
+
+
+def test_a_failing_piece_stops_the_busy_workers_and_cleans_up(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One piece fails while another is being typeset: the build raises the failure at once,
+    the busy worker is stopped (the first one, which holds the fonts, is given the long piece),
+    and the fonts' temporary copies are deleted all the same."""
+    import tempfile
+
+    from ptce_mono.errors import SandboxViolation
+    from ptce_mono.resources import template_folders
+    from ptce_mono.workers import build_workers
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the workers inherit it
+    folders = template_folders(project)
+    long_piece = (
+        "<main>" + "<p>Un paragraphe de texte assez long pour remplir des pages.</p>" * 4000 + "</main>"
+    )
+    failing = '<img src="https://example.org/logo.png">'
+    jobs = [
+        (name, html, "", None, folders, project, 0, tmp_path)
+        for name, html in (("long", long_piece), ("failing", failing))
+    ]
+    with build_workers(project, jobs=2) as workers:
+        with pytest.raises(SandboxViolation):
+            workers.map(jobs)
+        assert workers.in_flight == 1
+        first = workers.first
+    assert first is not None and not first.is_alive()
+    assert not (tmp_path / "long.pdf").exists()
+    assert sorted(p.name for p in temporary.iterdir()) == []

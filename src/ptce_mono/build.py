@@ -6,11 +6,11 @@ here, before anything is written) -> order and select the poles -> render HTML -
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +20,13 @@ from .config import load_config, order_poles
 from .errors import CorpusError
 from .fingerprint import fingerprint, read_stamp, write_stamp
 from .grid import load_grid
-from .machine import available_cores
 from .monograph import Monograph
 from .options import Options, load_options
 from .problems import Position, Problem, Severity, has_errors
-from .render import RenderedDossier, make_environment, read_editorial, render_dossier, template_folders
-from .resources import project_resource
+from .render import RenderedDossier, make_environment, read_editorial, render_dossier
+from .resources import project_resource, template_folders
 from .validate import check_paths
+from .workers import Workers, build_workers
 
 LOGGER = logging.getLogger("ptce_mono.build")
 
@@ -96,10 +96,8 @@ def prepare_dossier(
     *,
     grid_path: Path | None = None,
     config_path: Path | None = None,
-    after_check: Callable[[], None] | None = None,
 ) -> Prepared:
-    """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written.
-    `after_check` is called once the monographs are checked and found without error."""
+    """Steps 1 to 5 of the build: load, check, order, analyse, render. Nothing is written."""
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
     LOGGER.info("Loading the grid and the settings")
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
@@ -111,8 +109,6 @@ def prepare_dossier(
     checked = check_paths([project / "monographs"], grid, root=_root_for(project))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
-    if after_check is not None:
-        after_check()
 
     # 3. Order the poles as dossier.yaml says, then keep those to print.
     LOGGER.info("Ordering the poles")
@@ -186,6 +182,7 @@ def build_dossier(
     force: bool = False,
     jobs: int | None = None,
     single_pass: bool = False,
+    workers: Workers | None = None,
 ) -> BuildReport:
     """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
 
@@ -194,36 +191,39 @@ def build_dossier(
     processes (default: the number of cores), each piece cached in `out_dir/cache/`, unless
     `single_pass`; both give the same pages.
 
-    `drafts` overrides `drafts:` of dossier.yaml. Raises ConfigError, GridError, CorpusError
+    `workers` (from `workers.build_workers`) lets a caller start the typesetting processes
+    sooner, before it imports this module; they are left open. `drafts` overrides `drafts:` of
+    dossier.yaml. Raises ConfigError, GridError, CorpusError
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
-    extra = [p for p in (grid_path, config_path) if p is not None]
-    # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
-    key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
-    stamp = None if force else read_stamp(out_dir, key)
-    if stamp is not None:
-        recorded = stamp["report"]
-        return BuildReport(
-            poles=recorded["poles"],
-            drafts_included=recorded["drafts_included"],
-            drafts_left_out=recorded["drafts_left_out"],
-            pages=recorded["pages"],
-            seconds=time.perf_counter() - started,
-            pdf=out_dir / "dossier.pdf",
-            html=out_dir / "dossier.html",
-            up_to_date=True,
-        )
-    from .pieces import Workers
-    from .typeset import typeset
-
     folders = template_folders(project)
-    # The typesetting processes start once the monographs are checked, and get ready
-    # (WeasyPrint, stylesheet, fonts) while the HTML is made.
-    with Workers(0 if single_pass else jobs or available_cores(), folders, project) as workers:
-        prepared = prepare_dossier(
-            project, drafts, grid_path=grid_path, config_path=config_path, after_check=workers.start
-        )
+    # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
+    # while the sources are fingerprinted and checked and the HTML is made, and are stopped at
+    # once when the build ends early.
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(build_workers(project, jobs, single_pass))
+        workers.start()
+        extra = [p for p in (grid_path, config_path) if p is not None]
+        # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
+        key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
+        stamp = None if force else read_stamp(out_dir, key)
+        if stamp is not None:
+            recorded = stamp["report"]
+            return BuildReport(
+                poles=recorded["poles"],
+                drafts_included=recorded["drafts_included"],
+                drafts_left_out=recorded["drafts_left_out"],
+                pages=recorded["pages"],
+                seconds=time.perf_counter() - started,
+                pdf=out_dir / "dossier.pdf",
+                html=out_dir / "dossier.html",
+                up_to_date=True,
+            )
+        from .typeset import typeset
+
+        prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
         printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
 
         # 6. Typeset: the PDF, and the same document for a browser.

@@ -175,20 +175,27 @@ def build(
 
     Example: ptce-mono build --drafts
     """
+    from .workers import build_workers
+
+    # Forked before the rest of the build is even imported: they get ready meanwhile.
+    workers = build_workers(project, jobs, single_pass)
+    workers.start()
     from .build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
-            report = build_dossier(
-                project,
-                out_dir or project / "build",
-                drafts=drafts,
-                force=force,
-                jobs=jobs,
-                single_pass=single_pass,
-            )
+            with workers:
+                report = build_dossier(
+                    project,
+                    out_dir or project / "build",
+                    drafts=drafts,
+                    force=force,
+                    jobs=jobs,
+                    single_pass=single_pass,
+                    workers=workers,
+                )
             if site:
                 from .site import build_site
 

@@ -20,6 +20,8 @@ import gc
 import hashlib
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
@@ -114,12 +116,26 @@ _AT_EXIT: list[Finalize] = []
 
 
 def forget_styles() -> None:
-    """Drop the kept stylesheets and fonts. WeasyPrint deletes its temporary copies of the fonts
-    when their configuration is collected, which a typesetting process ended by `os._exit`
-    never does: `_styles` has this run at every process's exit."""
+    """Drop the kept stylesheets and fonts, and delete WeasyPrint's temporary copies of the
+    fonts. WeasyPrint deletes them when a font configuration is collected, which a typesetting
+    process ended by `os._exit` never does, nor one stopped in the middle of a document (its
+    frames still hold the configuration): `_styles` has this run at every process's exit."""
+    for _fetcher, fonts, _sheets in _BASES.values():
+        fonts.__del__()  # only removes the folder; doing it twice is harmless
     _EXTRAS.clear()
     _BASES.clear()
     gc.collect()
+
+
+def start_afresh() -> None:
+    """In a process forked from one that had typeset already: drop the stylesheets and fonts it
+    kept, without deleting its copies of the fonts (still in use there), and register this
+    process's own cleanup at exit when it keeps some."""
+    for _fetcher, fonts, _sheets in _BASES.values():
+        fonts._folder = None  # WeasyPrint's FontConfiguration.__del__ deletes that folder
+    _EXTRAS.clear()
+    _BASES.clear()
+    _AT_EXIT.clear()
 
 
 def _styles(
@@ -155,9 +171,26 @@ def _styles(
     return fetcher, fonts, [*sheets, _EXTRAS[extra_key]]
 
 
+@contextmanager
+def _reported() -> Iterator[None]:
+    """WeasyPrint's failures as this project's errors."""
+    try:
+        yield
+    except FatalURLFetchingError as exc:  # a BaseException: no `except Exception` catches it
+        if isinstance(exc.__cause__, SandboxViolation):
+            raise exc.__cause__ from None
+        reason = exc.__cause__ or exc
+        raise RenderError(f"a resource of the dossier cannot be read: {reason}") from None
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"typesetting failed: {exc}") from exc
+
+
 def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
-    """Parse the stylesheets and load the fonts now, for the documents to come."""
-    _styles(find_stylesheet(templates), templates, project, extra_css)
+    """Parse the stylesheets and load the fonts now, for the documents to come.
+
+    Raises SandboxViolation or RenderError, as `render_pdf` would."""
+    with _reported():
+        _styles(find_stylesheet(templates), templates, project, extra_css)
 
 
 def render_pdf(
@@ -180,26 +213,20 @@ def render_pdf(
     logging.getLogger("weasyprint").addFilter(advice)
     fetcher = None
     try:
-        fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
-        fetcher.violations.clear()
-        document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=fonts, stylesheets=sheets
-        )
-        laid_out = len(document.pages)
-        if pages is not None:
-            document = document.copy(document.pages[pages[0] : pages[1]])
-        with source_date(epoch):
-            pdf = document.write_pdf(
-                # Same HTML, same identifier: nothing in the file depends on when it was built.
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-            )
-    except FatalURLFetchingError as exc:
-        if isinstance(exc.__cause__, SandboxViolation):
-            raise exc.__cause__ from None
-        reason = exc.__cause__ or exc
-        raise RenderError(f"a resource of the dossier cannot be read: {reason}") from None
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"typesetting failed: {exc}") from exc
+        with _reported():
+            fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
+            fetcher.violations.clear()
+            document = HTML(
+                string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
+            ).render(font_config=fonts, stylesheets=sheets)
+            laid_out = len(document.pages)
+            if pages is not None:
+                document = document.copy(document.pages[pages[0] : pages[1]])
+            with source_date(epoch):
+                pdf = document.write_pdf(
+                    # Same HTML, same identifier: nothing in the file depends on when it was built.
+                    pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+                )
     finally:
         logging.getLogger("weasyprint").removeFilter(advice)
     if (
@@ -212,4 +239,4 @@ def render_pdf(
     return bytes(pdf), layout
 
 
-__all__ = ["SandboxFetcher", "forget_styles", "render_pdf", "warm_up"]
+__all__ = ["SandboxFetcher", "forget_styles", "render_pdf", "start_afresh", "warm_up"]

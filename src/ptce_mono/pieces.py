@@ -21,20 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .assemble import Piece, merge_pieces, postscript_name
-from .atomic import write_bytes_atomic
 from .chunks import Chunk, number_links, split_document
 from .errors import RenderError
-from .stamps import draw_stamps, specimen_names
 from .typeset import FONT_FACES, FONT_FOLDERS, Layout, source_date
+from .workers import Workers
 
 LOGGER = logging.getLogger("ptce_mono.pieces")
 CACHE_FOLDER = "cache"
@@ -84,6 +80,8 @@ def stamp_html(page_names: list[str], language: str = "fr") -> str:
 @cache
 def _postscript_names() -> dict[str, Path]:
     """The dossier's font files by PostScript name (an unreadable one is simply not shared)."""
+    from .assemble import postscript_name
+
     names = {}
     for *_face, package, file in FONT_FACES:
         path = FONT_FOLDERS[package] / file
@@ -152,60 +150,6 @@ class _Cache:
                 file.unlink(missing_ok=True)
 
 
-def _warm_up(templates: list[Path], project: Path, extra_css: str) -> None:
-    """In a worker process: import WeasyPrint, parse the stylesheet and load the fonts."""
-    from .engine import warm_up
-
-    warm_up(templates, project, extra_css)
-
-
-def _typeset_job(job: _Job, templates: list[Path], project: Path, epoch: int, folder: Path) -> Layout:
-    """In a worker process (or in this one): typeset one piece into the cache."""
-    from .engine import render_pdf
-
-    pdf, layout = render_pdf(job.html, templates, project, epoch, extra_css=job.extra_css, pages=job.pages)
-    write_bytes_atomic(folder / f"{job.key}.pdf", pdf)
-    layout_json = json.dumps(layout.to_json()).encode("utf-8")
-    write_bytes_atomic(folder / f"{job.key}.json", layout_json)
-    return layout
-
-
-class Workers:
-    """The processes that typeset pieces (none when `jobs` is 1). Started before the dossier's
-    HTML is made (`start`), they import WeasyPrint, read the stylesheet and load the fonts
-    meanwhile (about 0.7 s), which the main process never has to do."""
-
-    def __init__(self, jobs: int, templates: list[Path], project: Path) -> None:
-        self.jobs = jobs
-        self.warm_up_args = (templates, project, PIECE_CSS)
-        self.pool: Executor | None = None
-        self.closed = False
-
-    def start(self) -> None:
-        """Fork the processes, once. Called after the monographs are checked: the check forks
-        processes of its own, which it should not do while this pool's thread runs."""
-        if self.pool is not None or self.jobs < 2 or self.closed:
-            return
-        # fork: the workers start at once with the modules already imported here.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-        for _ in range(self.jobs):
-            self.pool.submit(_warm_up, *self.warm_up_args)
-
-    def close(self) -> None:
-        self.closed = True
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-
 class _Runner:
     """Runs typesetting jobs not in the cache, on the workers when there are any."""
 
@@ -227,20 +171,10 @@ class _Runner:
             else:
                 layouts[job.key] = cached
         self.typeset += len(missing)
-        if missing:
-            self.workers.start()
-        pool = self.workers.pool
-        if pool is None:
-            for job in missing:
-                layouts[job.key] = _typeset_job(job, *self.args)
-            return layouts
         # Longest first, so that no long piece starts last while the other workers wait.
         missing.sort(key=lambda job: len(job.html), reverse=True)
-        futures: list[tuple[str, Future[Layout]]] = [
-            (job.key, pool.submit(_typeset_job, job, *self.args)) for job in missing
-        ]
-        for key, future in futures:
-            layouts[key] = future.result()
+        typeset = self.workers.map([(j.key, j.html, j.extra_css, j.pages, *self.args) for j in missing])
+        layouts.update((job.key, layout) for job, layout in zip(missing, typeset, strict=True))
         return layouts
 
 
@@ -267,6 +201,11 @@ def typeset_in_pieces(
 ) -> PiecesResult:
     """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place).
     `workers`, when given, are used (and left open); else `jobs` processes are started."""
+    # Imported here, not with the module: pikepdf takes 0.1 s, which the workers (forked with
+    # this module loaded) do not need and the main process can spend while they get ready.
+    from .assemble import Piece, merge_pieces
+    from .stamps import draw_stamps, specimen_names
+
     chunks = split_document(html)
     cache_folder.mkdir(parents=True, exist_ok=True)
     cache = _Cache(cache_folder)
@@ -287,7 +226,9 @@ def typeset_in_pieces(
     if len(front) != 1 or not body:
         raise RenderError("the dossier's HTML has no front (cover and Sommaire) before <main>")
     own_workers = workers is None
-    runner = _Runner(workers or Workers(jobs, templates, project), templates, project, epoch, cache)
+    runner = _Runner(
+        workers or Workers(jobs, templates, project, PIECE_CSS), templates, project, epoch, cache
+    )
     try:
         placeholder = number_links(front[0], dict.fromkeys(front[0].links, PLACEHOLDER_PAGE))
         first_jobs = [job(placeholder, PLACEHOLDER_CSS), *(job(c) for c in body)]
@@ -348,4 +289,4 @@ def typeset_in_pieces(
     return PiecesResult(pages, len(pieces), runner.typeset)
 
 
-__all__ = ["PAGE_NUMBER_BOX", "PiecesResult", "Workers", "stamp_css", "stamp_html", "typeset_in_pieces"]
+__all__ = ["PAGE_NUMBER_BOX", "PIECE_CSS", "PiecesResult", "stamp_css", "stamp_html", "typeset_in_pieces"]

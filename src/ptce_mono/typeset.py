@@ -32,7 +32,7 @@ from .errors import RenderError
 from .machine import available_cores
 
 if TYPE_CHECKING:
-    from .pieces import Workers
+    from .workers import Workers
 
 LOGGER = logging.getLogger("ptce_mono.typeset")
 STYLESHEET = "dossier.css"
