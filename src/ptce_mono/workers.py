@@ -144,7 +144,8 @@ def _stopped() -> RenderError:
 
 
 class Workers:
-    """`jobs` typesetting processes (none when `jobs` is below 2: the jobs then run here)."""
+    """`jobs` typesetting processes; none when `jobs` is below 2 or where processes cannot be
+    forked (Windows): the jobs then run in this process."""
 
     def __init__(self, jobs: int, templates: list[Path], project: Path, extra_css: str = "") -> None:
         self.jobs = jobs
@@ -158,6 +159,8 @@ class Workers:
     def start(self) -> None:
         """Fork the first worker, once; it forks the others when it is ready."""
         if self.first is not None or self.jobs < 2 or self.closed:
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():  # Windows: the jobs run here
             return
         context = multiprocessing.get_context("fork")
         pipes = [context.Pipe() for _ in range(self.jobs)]
