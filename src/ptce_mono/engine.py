@@ -1,7 +1,7 @@
 """WeasyPrint, sandboxed: one HTML document -> its PDF and its `Layout`.
 
-The only module that imports WeasyPrint (about half a second): the main process of a build in
-pieces never does, its typesetting processes do (pieces.py), while the HTML is being made.
+The only module that uses WeasyPrint, imported through weasy.py (0.4 s): the main process of a
+build in pieces never does, its typesetting processes do (workers.py), while the HTML is made.
 
 - Sandbox: WeasyPrint reads every resource through `SandboxFetcher`, which serves only files
   inside the allowed folders (the templates in use, the two font packages, the project's
@@ -27,12 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from .errors import RenderError, SandboxViolation
 from .typeset import FONT_FOLDERS, Layout, allowed_folders, find_stylesheet, font_face_css, source_date
+from .weasy import CSS, HTML, FatalURLFetchingError, FontConfiguration, URLFetcher, URLFetcherResponse
 
 LOGGER = logging.getLogger("ptce_mono.typeset")
 
