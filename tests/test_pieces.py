@@ -192,28 +192,75 @@ def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_pat
     assert refused.exit_code == 2 and "--jobs" in refused.output
 
 
-def test_a_sommaire_that_grows_with_its_real_numbers_is_typeset_again(
+def test_the_sommaire_numbers_are_filled_in_without_typesetting_the_front_again(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Equal to the one-pass dossier: test_pieces_give_the_pages_of_the_one_pass_dossier.
+    with caplog.at_level(logging.INFO, logger="ptce_mono"):
+        build_dossier(project, tmp_path / "out", jobs=2)
+    assert "the Sommaire's page numbers filled in" in caplog.text
+    assert "typeset again" not in caplog.text
+
+
+def sommaire_words(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """(word, left, right, bottom) of the Sommaire's page, in points."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pattern = r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>'
+    return [(word, float(x0), float(x1), float(y)) for x0, x1, y, word in re.findall(pattern, bbox)]
+
+
+def test_the_filled_in_numbers_stand_where_the_one_pass_dossier_prints_them(
+    one_pass: Path, in_pieces: Path
+) -> None:
+    expected, got = sommaire_words(one_pass), sommaire_words(in_pieces)
+    assert [w for w, *_ in got] == [w for w, *_ in expected]
+    numbers = [(e, g) for e, g in zip(expected, got, strict=True) if e[0].isdigit()]
+    assert len(numbers) >= 8
+    for want, have in numbers:
+        assert have[1:] == pytest.approx(want[1:], abs=0.05), want[0]
+
+
+def css_with(extra: str) -> str:
+    css = (Path(__file__).resolve().parents[1] / "templates" / "dossier.css").read_text(encoding="utf-8")
+    return css + "\n" + extra
+
+
+def test_a_sommaire_whose_length_depends_on_its_numbers_is_typeset_again(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Each entry prints its number many times: with real numbers the Sommaire needs more lines
-    # than in the pass that measures it, so its length must be learnt again.
-    css = (Path(__file__).resolve().parents[1] / "templates" / "dossier.css").read_text(encoding="utf-8")
+    # Each entry prints its number many times, inline: the numbers' widths decide how many lines
+    # the Sommaire takes, so the front typeset with placeholders cannot be kept.
     counters, attributes = (
         ' " " '.join([item] * 150) for item in ("target-counter(attr(href url), page)", "attr(data-page)")
     )
-    grown = css + (
-        f'\n.toc a::after {{ content: " " {counters}; }}\n'
+    grown = css_with(
+        f'.toc a::after {{ display: inline; content: " " {counters}; }}\n'
         f'.toc a[data-page]::after {{ content: " " {attributes}; }}\n'
         ".toc a, .toc a::after { white-space: normal; }\n"
     )
     project = write_project(tmp_path, {**FILES, "templates/dossier.css": grown})
     one_pass = build_dossier(project, project / "one-pass", single_pass=True).pdf
-    with caplog.at_level(logging.INFO, logger="ptce_mono.pieces"):
+    with caplog.at_level(logging.INFO, logger="ptce_mono"):
         in_pieces = build_dossier(project, project / "pieces", jobs=2).pdf
-    assert "typeset again" in caplog.text
+    assert "not alone in a box of fixed width" in caplog.text
+    assert "the Sommaire's length changed with its numbers: typeset again" in caplog.text
     expected, got = page_texts(one_pass), page_texts(in_pieces)
-    assert expected[1].startswith("SOMMAIRE") and expected[2].startswith("SOMMAIRE")  # it grew
+    assert expected[1].startswith("SOMMAIRE") and expected[2].startswith("SOMMAIRE")  # two pages
     assert got == expected
+
+
+def test_numbers_too_wide_for_their_box_have_the_front_typeset_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = write_project(tmp_path, {**FILES, "templates/dossier.css": css_with(".toc a::after { width: 2mm; }")})
+    one_pass = build_dossier(project, project / "one-pass", single_pass=True).pdf
+    with caplog.at_level(logging.INFO, logger="ptce_mono"):
+        in_pieces = build_dossier(project, project / "pieces", jobs=2).pdf
+    assert "the Sommaire is typeset again with its numbers" in caplog.text
+    assert "filled in" not in caplog.text
+    assert page_texts(in_pieces) == page_texts(one_pass)
 
 
 def test_an_edit_in_one_section_leaves_the_other_sections_links_alone(tmp_path: Path) -> None:
@@ -325,7 +372,7 @@ def test_a_failing_piece_stops_the_busy_workers_and_cleans_up(
     )
     failing = '<img src="https://example.org/logo.png">'
     jobs = [
-        (name, html, "", None, folders, project, 0, tmp_path)
+        (name, html, "", folders, project, 0, tmp_path)
         for name, html in (("long", long_piece), ("failing", failing))
     ]
     with build_workers(project, jobs=2) as workers:

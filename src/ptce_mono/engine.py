@@ -28,8 +28,25 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError, SandboxViolation
-from .typeset import FONT_FOLDERS, Layout, allowed_folders, find_stylesheet, font_face_css, source_date
-from .weasy import CSS, HTML, FatalURLFetchingError, FontConfiguration, URLFetcher, URLFetcherResponse
+from .typeset import (
+    FONT_FOLDERS,
+    Layout,
+    PrintedNumber,
+    allowed_folders,
+    find_stylesheet,
+    font_face_css,
+    source_date,
+)
+from .weasy import (
+    CSS,
+    HTML,
+    FatalURLFetchingError,
+    FontConfiguration,
+    InlineBlockBox,
+    TextBox,
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 LOGGER = logging.getLogger("ptce_mono.typeset")
 
@@ -92,11 +109,48 @@ class _AdviceOnce(logging.Filter):
         return not said
 
 
-def _layout_of(document: Any) -> Layout:
+def _printed_number(page: int, box: Any) -> PrintedNumber:
+    element = box.element
+    texts = [d for d in box.descendants() if isinstance(d, TextBox) and d.text.strip()]
+    number = PrintedNumber(element.get("href", ""), element.get("data-page"), page, 0, 0, 0, 0, False)
+    if (
+        box.element_tag.endswith("::after")
+        and isinstance(box, InlineBlockBox)
+        and box.style["width"] != "auto"
+        and len(texts) == 1
+        and texts[0].text == number.text
+    ):
+        text = texts[0]
+        number.x, number.baseline = float(text.position_x), float(text.position_y + text.baseline)
+        number.left = float(box.content_box_x())
+        number.right, number.fixed = number.left + float(box.width), True
+    return number
+
+
+def _printed_numbers(page: int, root: Any) -> list[PrintedNumber]:
+    """Every box generated after or before an element that has data-page, in document order."""
+    found: list[PrintedNumber] = []
+
+    def visit(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if "::" in (box.element_tag or "") and element is not None and element.get("data-page") is not None:
+            found.append(_printed_number(page, box))
+            return
+        for child in getattr(box, "children", ()):
+            visit(child)
+
+    visit(root)
+    return found
+
+
+def _layout_of(document: Any, numbered: bool) -> Layout:
     anchors: dict[str, tuple[int, float, float]] = {}
     bookmarks: list[tuple[int, int, str, float, float]] = []
     names, heights = [], []
+    numbers: list[PrintedNumber] = []
     for index, page in enumerate(document.pages):
+        if numbered:
+            numbers.extend(_printed_numbers(index, page._page_box))
         page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
         names.append(str(getattr(page_type, "name", "") or ""))
         heights.append(float(page.height))
@@ -104,7 +158,7 @@ def _layout_of(document: Any) -> Layout:
             anchors.setdefault(anchor, (index, float(x), float(y)))
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append((index, int(level), str(label), float(x), float(y)))
-    return Layout(len(document.pages), names, heights, anchors, bookmarks)
+    return Layout(len(document.pages), names, heights, anchors, bookmarks, page_numbers=numbers)
 
 
 _BASES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
@@ -197,11 +251,9 @@ def render_pdf(
     epoch: int,
     *,
     extra_css: str = "",
-    pages: tuple[int, int] | None = None,
 ) -> tuple[bytes, Layout]:
     """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `extra_css` is applied
-    after the dossier's stylesheet. `pages` (first, stop): only these pages of the laid-out
-    document are drawn and written; `Layout.document_pages` still counts them all.
+    after the dossier's stylesheet.
 
     Raises SandboxViolation or RenderError.
     """
@@ -216,9 +268,6 @@ def render_pdf(
             document = HTML(
                 string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
             ).render(font_config=fonts, stylesheets=sheets)
-            laid_out = len(document.pages)
-            if pages is not None:
-                document = document.copy(document.pages[pages[0] : pages[1]])
             with source_date(epoch):
                 pdf = document.write_pdf(
                     # Same HTML, same identifier: nothing in the file depends on when it was built.
@@ -231,8 +280,7 @@ def render_pdf(
     ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
         refused = fetcher.violations[0]
         raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
-    layout = _layout_of(document)
-    layout.document_pages = laid_out
+    layout = _layout_of(document, 'data-page="' in html)
     return bytes(pdf), layout
 
 

@@ -3,17 +3,17 @@
 1. The HTML is cut at its forced page breaks (chunks.py): the front (cover, Sommaire), part 1,
    the head of part 2 with the first case study, each further case study, part 3, the annexes.
 2. Every piece not in the cache is typeset by `Workers` (`jobs` processes), without its page
-   numbers; the front is typeset with placeholder numbers to learn its length.
-3. The page offsets follow; the front is typeset again with the real page numbers of the
-   Sommaire, in two halves (and again, whole, if they changed its length); stamps.py draws
-   "page X/Y" for every page from a specimen typeset meanwhile (or, when it cannot, a stamp
-   document of one page per page is typeset).
+   numbers; the front first, with a placeholder for each of the Sommaire's page numbers.
+3. The page offsets follow; page_refs.py writes the Sommaire's real numbers over the
+   placeholders (when it cannot do so exactly, the front is typeset again with them, and again
+   if they changed its length); stamps.py draws "page X/Y" for every page from a specimen
+   typeset meanwhile (or, when it cannot, a stamp document of one page per page is typeset).
 4. assemble.py merges the pieces, lays the stamps over them, rebuilds the named destinations,
    the cross-piece links and the outline, and makes the fonts' subsets one.
 
 A piece's cache key is the hash of its HTML and of everything else its PDF depends on (template
-folders, fonts, WeasyPrint's version, the date); editing one monograph re-typesets its piece,
-the parts that summarise all of them and the front. `build/cache/` may be deleted at any time.
+folders, fonts, WeasyPrint's version, the date); editing one monograph re-typesets its piece
+and the parts that summarise all of them. `build/cache/` may be deleted at any time.
 """
 
 from __future__ import annotations
@@ -22,13 +22,16 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .chunks import Chunk, number_links, split_document
+from .atomic import write_bytes_atomic
+from .chunks import FOREIGN_SCHEME, Chunk, number_links, split_document
 from .errors import RenderError
+from .page_refs import placeholder
 from .typeset import FONT_FACES, FONT_FOLDERS, Layout, source_date
 from .workers import Workers
 
@@ -46,12 +49,6 @@ _MARGIN_BOXES = [
     for place in places
 ]
 PIECE_CSS = f"@page {{ @{PAGE_NUMBER_BOX} {{ content: none; }} }}\n"
-PLACEHOLDER_PAGE = "888"
-# The placeholder pass only measures the front's length. Dot leaders cost WeasyPrint a text box
-# per dot (0.8 s for a 3-page Sommaire); one dot takes the room the leader needs at least, so
-# the lines break as they will with the leaders. Should the length still differ, the pass with
-# the real numbers notices it and the front is typeset again (see typeset_in_pieces).
-PLACEHOLDER_CSS = PIECE_CSS + '.toc a[data-page]::after { content: ". " " " attr(data-page); }\n'
 
 
 @dataclass
@@ -122,7 +119,6 @@ class _Job:
     key: str
     html: str
     extra_css: str
-    pages: tuple[int, int] | None = None  # only these pages are drawn (engine.render_pdf)
 
 
 class _Cache:
@@ -143,6 +139,12 @@ class _Cache:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
+    def keep(self, key: str, pdf: bytes) -> Path:
+        """A PDF made from cached ones (the front with its numbers filled in), kept with them."""
+        self.used.add(key)
+        write_bytes_atomic(self.pdf(key), pdf)
+        return self.pdf(key)
+
     def forget_the_rest(self) -> None:
         """Entries this build did not use are from older builds: the cache keeps one dossier."""
         for file in self.folder.glob("*"):
@@ -161,7 +163,9 @@ class _Runner:
         self.cache = cache
         self.typeset = 0
 
-    def run(self, todo: list[_Job]) -> dict[str, Layout]:
+    def run(
+        self, todo: list[_Job], first: _Job | None = None, meanwhile: Callable[[], None] | None = None
+    ) -> dict[str, Layout]:
         layouts: dict[str, Layout] = {}
         missing = []
         for job in dict((job.key, job) for job in todo).values():
@@ -172,19 +176,23 @@ class _Runner:
                 layouts[job.key] = cached
         self.typeset += len(missing)
         # Longest first, so that no long piece starts last while the other workers wait.
-        missing.sort(key=lambda job: len(job.html), reverse=True)
-        typeset = self.workers.map([(j.key, j.html, j.extra_css, j.pages, *self.args) for j in missing])
+        missing.sort(key=lambda job: (job is not first, -len(job.html)))
+        typeset = self.workers.map([(j.key, j.html, j.extra_css, *self.args) for j in missing], meanwhile)
         layouts.update((job.key, layout) for job, layout in zip(missing, typeset, strict=True))
         return layouts
 
 
-def _halves(pages: int) -> list[tuple[int, int] | None]:
-    """The front's pages in two runs, the cover (cheap to draw) counted out; or the whole. The
-    same with one worker as with several, so that `--jobs` never changes the PDF's bytes."""
-    if pages < 2:
-        return [None]
-    middle = 1 + (pages - 1) // 2
-    return [(0, middle), (middle, pages)]
+def _page_offsets(front: Layout, body: list[Layout]) -> tuple[dict[str, int], list[str]]:
+    """The page number of every anchor of the body, and every page's name."""
+    anchors: dict[str, int] = {}
+    page_names = list(front.page_names)
+    offset = front.pages
+    for layout in body:
+        for anchor, (page, _x, _y) in layout.anchors.items():
+            anchors.setdefault(anchor, offset + page + 1)
+        page_names.extend(layout.page_names)
+        offset += layout.pages
+    return anchors, page_names
 
 
 def typeset_in_pieces(
@@ -204,6 +212,7 @@ def typeset_in_pieces(
     # Imported here, not with the module: pikepdf takes 0.1 s, which the workers (forked with
     # this module loaded) do not need and the main process can spend while they get ready.
     from .assemble import Piece, merge_pieces
+    from .page_refs import fill_page_numbers
     from .stamps import draw_stamps, specimen_names
 
     chunks = split_document(html)
@@ -211,12 +220,12 @@ def typeset_in_pieces(
     cache = _Cache(cache_folder)
     environment = _environment_key(templates, epoch, PIECE_CSS)
 
-    def keyed(html: str, extra_css: str, pages: tuple[int, int] | None = None) -> _Job:
-        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{pages}\0{html}".encode()).hexdigest()
-        return _Job(digest, html, extra_css, pages)
+    def keyed(html: str, extra_css: str) -> _Job:
+        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{html}".encode()).hexdigest()
+        return _Job(digest, html, extra_css)
 
-    def job(chunk: Chunk, extra_css: str = PIECE_CSS, pages: tuple[int, int] | None = None) -> _Job:
-        return keyed(chunk.html, extra_css, pages)
+    def job(chunk: Chunk) -> _Job:
+        return keyed(chunk.html, PIECE_CSS)
 
     def stamp_job(pages: list[str], dossier_pages: list[str]) -> _Job:
         return keyed(stamp_html(pages, language), stamp_css(set(dossier_pages)))
@@ -230,10 +239,11 @@ def typeset_in_pieces(
         workers or Workers(jobs, templates, project, PIECE_CSS), templates, project, epoch, cache
     )
     try:
-        placeholder = number_links(front[0], dict.fromkeys(front[0].links, PLACEHOLDER_PAGE))
-        first_jobs = [job(placeholder, PLACEHOLDER_CSS), *(job(c) for c in body)]
+        placeholders = {link: placeholder(index) for index, link in enumerate(sorted(front[0].links))}
+        first_jobs = [job(number_links(front[0], placeholders)), *(job(c) for c in body)]
         started = time.perf_counter()
-        layouts = runner.run(first_jobs)
+        # The front first: its dot leaders make it the slowest piece for its size.
+        layouts = runner.run(first_jobs, first=first_jobs[0])
         LOGGER.info(
             "%d pieces laid out (%d typeset) in %.1f s",
             len(first_jobs),
@@ -241,32 +251,37 @@ def typeset_in_pieces(
             time.perf_counter() - started,
         )
         body_layouts = [layouts[j.key] for j in first_jobs[1:]]
-        front_layout = layouts[first_jobs[0].key]
-        for _attempt in range(3):
-            front_pages = front_layout.pages
-            page_names = list(front_layout.page_names)
-            anchors: dict[str, int] = {}
-            offset = front_pages
-            for layout in body_layouts:
-                for anchor, (page, _x, _y) in layout.anchors.items():
-                    anchors.setdefault(anchor, offset + page + 1)
-                page_names.extend(layout.page_names)
-                offset += layout.pages
-            numbered = number_links(front[0], {k: str(v) for k, v in anchors.items()})
-            # Two workers draw half the front each: its dot leaders make it the slowest piece of
-            # all for its size, and nothing else is left to do meanwhile.
-            fronts = [job(numbered, pages=half) for half in _halves(front_pages)]
-            specimen_pages = specimen_names(page_names)
-            specimen = stamp_job(specimen_pages, page_names)
-            second = runner.run([*fronts, specimen])
-            laid_out = second[fronts[0].key].document_pages
-            if laid_out == front_pages:
-                break
-            LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
-            whole = job(numbered)
-            front_layout = runner.run([whole])[whole.key]
-        else:
-            raise RenderError("the Sommaire's length does not settle: build with --single-pass")
+        front_job = first_jobs[0]
+        front_layout = layouts[front_job.key]
+        anchors, page_names = _page_offsets(front_layout, body_layouts)
+        specimen_pages = specimen_names(page_names)
+        specimen = stamp_job(specimen_pages, page_names)
+        numbers = {FOREIGN_SCHEME + anchor: str(page) for anchor, page in anchors.items()}
+        filled: list[bytes | None] = []
+
+        def fill_in() -> None:  # while the workers typeset the specimen
+            front_pdf = cache.pdf(front_job.key).read_bytes()
+            filled.append(fill_page_numbers(front_pdf, front_layout, numbers, original_font))
+
+        runner.run([specimen], meanwhile=fill_in)
+        if filled[0] is not None:
+            LOGGER.info("the Sommaire's page numbers filled in")
+            numbers_key = hashlib.sha256(f"{front_job.key}\0{sorted(numbers.items())}".encode()).hexdigest()
+            front_piece = Piece(cache.keep(numbers_key, filled[0]), front_layout)
+        else:  # the front typeset again with its numbers, and again if that changed its length
+            for _attempt in range(3):
+                numbered = job(number_links(front[0], {k: str(v) for k, v in anchors.items()}))
+                numbered_layout = runner.run([numbered, specimen])[numbered.key]
+                if numbered_layout.pages == front_layout.pages:
+                    break
+                LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
+                front_layout = numbered_layout
+                anchors, page_names = _page_offsets(front_layout, body_layouts)
+                specimen_pages = specimen_names(page_names)
+                specimen = stamp_job(specimen_pages, page_names)
+            else:
+                raise RenderError("the Sommaire's length does not settle: build with --single-pass")
+            front_piece = Piece(cache.pdf(numbered.key), numbered_layout)
         started = time.perf_counter()
         stamps = draw_stamps(cache.pdf(specimen.key).read_bytes(), specimen_pages, page_names, original_font)
         if stamps is None:  # a page-number box this module cannot redraw: typeset every stamp
@@ -277,7 +292,7 @@ def typeset_in_pieces(
     finally:
         if own_workers:
             runner.workers.close()
-    pieces = [Piece(cache.pdf(part.key), second[part.key]) for part in fronts]
+    pieces = [front_piece]
     pieces += [
         Piece(cache.pdf(j.key), layout) for j, layout in zip(first_jobs[1:], body_layouts, strict=True)
     ]

@@ -25,13 +25,12 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pikepdf
 from pikepdf import Dictionary, Name, Operator, Pdf
 
-from .assemble import cid_widths, postscript_name
+from .glyphs import Shaper, Unsupported, flatten_text, pdf_number, shaper_of
 
 LOGGER = logging.getLogger("ptce_mono.stamps")
 _SPECIMEN_MINIMUM = 20  # pages
@@ -74,87 +73,25 @@ class _Sample:
         return "|".join(parts)
 
 
-class _Unsupported(Exception):
-    """The specimen shows something this module does not reproduce."""
-
-
-def _flatten(array: pikepdf.Object) -> list[tuple[int, float]]:
-    glyphs: list[tuple[int, float]] = []
-    for item in array:
-        if isinstance(item, pikepdf.String):
-            raw = bytes(item)
-            if len(raw) % 2:
-                raise _Unsupported("a text string that is not two bytes per glyph")
-            glyphs.extend((int.from_bytes(raw[i : i + 2], "big"), 0.0) for i in range(0, len(raw), 2))
-        elif glyphs:
-            gid, adjustment = glyphs[-1]
-            glyphs[-1] = (gid, adjustment + float(item))
-        else:
-            raise _Unsupported("a text array that starts with a shift")
-    return glyphs
-
-
 def _sample(page: pikepdf.Page, number: int, fonts: dict[str, pikepdf.Object]) -> _Sample:
     operators = list(pikepdf.parse_content_stream(page))
     shows = [i for i, op in enumerate(operators) if str(op.operator) in ("TJ", "Tj", "'", '"')]
     if not shows:
         return _Sample(number, operators, None, 0.0, 0.0, [])
     if len(shows) > 1 or str(operators[shows[0]].operator) != "TJ":
-        raise _Unsupported("the page-number box draws more than one text run")
+        raise Unsupported("the page-number box draws more than one text run")
     at = shows[0]
     matrices = [i for i in range(at) if str(operators[i].operator) == "Tm"]
     font_ops = [i for i in range(at) if str(operators[i].operator) == "Tf"]
     if not matrices or not font_ops:
-        raise _Unsupported("a text run without its matrix or font")
+        raise Unsupported("a text run without its matrix or font")
     matrix = [float(v) for v in operators[matrices[-1]].operands]
     if matrix[0] != 1 or matrix[1] != 0 or matrix[2] != 0:
-        raise _Unsupported("a rotated or scaled text matrix")
+        raise Unsupported("a rotated or scaled text matrix")
     font_name, size = operators[font_ops[-1]].operands
     fonts[str(font_name)] = page.obj.Resources.Font[str(font_name)]
-    glyphs = _flatten(operators[at].operands[0])
+    glyphs = flatten_text(operators[at].operands[0])
     return _Sample(number, operators, at, matrix[4], float(size), glyphs)
-
-
-class _Shaper:
-    """HarfBuzz on the face WeasyPrint used: glyphs and advances of a stamp's text."""
-
-    def __init__(self, face: bytes, widths: dict[int, float]) -> None:
-        import uharfbuzz
-        from fontTools.ttLib import TTFont
-
-        self._hb = uharfbuzz
-        hb_face = uharfbuzz.Face(uharfbuzz.Blob(face))
-        self.font = uharfbuzz.Font(hb_face)
-        self.units = float(hb_face.upem)
-        self.widths = widths  # of the embedded font, which the PDF viewer advances by
-        font = TTFont(io.BytesIO(face), lazy=True)
-        ids = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-        # Lowest code point last, so that it wins: "1" rather than a rarer character.
-        self.characters = {
-            ids[name]: chr(code) for code, name in sorted(font.getBestCmap().items(), reverse=True)
-        }
-        font.close()
-
-    def text(self, glyphs: list[tuple[int, float]]) -> str:
-        try:
-            return "".join(self.characters[gid] for gid, _ in glyphs)
-        except KeyError:
-            raise _Unsupported("a glyph of the page number that maps to no character") from None
-
-    def shape(self, text: str) -> list[tuple[int, float]]:
-        """(glyph id, advance in thousandths of an em) of `text`."""
-        buffer = self._hb.Buffer()
-        buffer.add_str(text)
-        buffer.guess_segment_properties()
-        self._hb.shape(self.font, buffer, {})
-        shaped = []
-        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
-            if position.x_offset or position.y_offset:
-                raise _Unsupported("glyphs placed off their baseline")
-            if info.codepoint not in self.widths:
-                raise _Unsupported("a glyph of the page number is not in the specimen's font")
-            shaped.append((info.codepoint, position.x_advance * 1000 / self.units))
-        return shaped
 
 
 def _pattern(samples: list[_Sample], texts: dict[int, str], total: int) -> str:
@@ -169,7 +106,7 @@ def _pattern(samples: list[_Sample], texts: dict[int, str], total: int) -> str:
         pattern = pattern.replace(str(total), "{total}").replace(number, "{number}")
         if all(pattern.format(number=s.number, total=total) == texts[s.number] for s in samples):
             return pattern
-    raise _Unsupported("the page number's text follows no decimal pattern")
+    raise Unsupported("the page number's text follows no decimal pattern")
 
 
 @dataclass
@@ -191,13 +128,13 @@ def _align(groups: dict[tuple[str, int], list[_Sample]], width: Callable[[_Sampl
             if max(anchors) - min(anchors) > _TOLERANCE:
                 possible.discard(share)
     if not varied or len(possible) != 1:
-        raise _Unsupported("the page number's alignment cannot be told")
+        raise Unsupported("the page number's alignment cannot be told")
     return possible.pop()
 
 
 def _learn(
     specimen: Pdf, names: list[str], originals: Callable[[str], bytes | None]
-) -> tuple[dict[tuple[str, int], _Drawing], str, _Shaper, float]:
+) -> tuple[dict[tuple[str, int], _Drawing], str, Shaper, float]:
     fonts: dict[str, pikepdf.Object] = {}
     samples = [_sample(page, index + 1, fonts) for index, page in enumerate(specimen.pages)]
     groups: dict[tuple[str, int], list[_Sample]] = {}
@@ -206,35 +143,20 @@ def _learn(
         groups.setdefault(key, []).append(sample)
     for members in groups.values():
         if len({s.signature() for s in members}) != 1:
-            raise _Unsupported("pages of one kind draw their number differently")
+            raise Unsupported("pages of one kind draw their number differently")
     written = [s for s in samples if s.text_at is not None]
     if not written:
-        raise _Unsupported("no page of the specimen has a number")
+        raise Unsupported("no page of the specimen has a number")
     if len({f.objgen for f in fonts.values()}) != 1:
-        raise _Unsupported("the page number uses more than one font")
-    font = next(iter(fonts.values()))
-    if font.get("/Subtype") != Name.Type0 or font.get("/Encoding") != Name("/Identity-H"):
-        raise _Unsupported("the page number's font is not a CID font in Identity-H")
-    descriptor = font.DescendantFonts[0].FontDescriptor
-    file = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
-    face_name = postscript_name(file.read_bytes()) if file is not None else None
-    face = originals(face_name) if face_name else None
-    if face is None:
-        raise _Unsupported("the page number's font file is not one of the dossier's")
-    widths = cid_widths(font)
-    shaper = _Shaper(face, widths)
+        raise Unsupported("the page number uses more than one font")
+    shaper = shaper_of(next(iter(fonts.values())), originals)
     texts = {s.number: shaper.text(s.glyphs) for s in written}
     pattern = _pattern(written, texts, len(samples))
     for sample in written:  # HarfBuzz must give back what WeasyPrint drew
-        shaped = shaper.shape(texts[sample.number])
-        if [g for g, _ in shaped] != [g for g, _ in sample.glyphs]:
-            raise _Unsupported("HarfBuzz and WeasyPrint chose different glyphs")
-        for (gid, advance), (_, adjustment) in zip(shaped, sample.glyphs, strict=True):
-            if gid not in widths or abs(widths[gid] - advance - adjustment) > 1.01:
-                raise _Unsupported("HarfBuzz and WeasyPrint placed the glyphs differently")
+        shaper.check_drawn(texts[sample.number], sample.glyphs)
 
     def width(sample: _Sample) -> float:
-        return sum(widths[g] - a for g, a in sample.glyphs) * sample.size / 1000
+        return shaper.drawn_width(sample.glyphs) * sample.size / 1000
 
     share = _align({k: v for k, v in groups.items() if v[0].text_at is not None}, width)
     drawings = {
@@ -243,29 +165,18 @@ def _learn(
     return drawings, pattern, shaper, share
 
 
-def _number(value: float) -> Decimal:
-    return Decimal(f"{value:.4f}")
-
-
-def _stamp_content(drawing: _Drawing, text: str, shaper: _Shaper, share: float) -> bytes:
+def _stamp_content(drawing: _Drawing, text: str, shaper: Shaper, share: float) -> bytes:
     """The sample's drawing with `text` in place of its own, placed on the same anchor."""
     sample = drawing.sample
     if sample.text_at is None:
         return b""
     operators = list(sample.operators)
-    array = pikepdf.Array()
-    width = 0.0
-    for gid, advance in shaper.shape(text):
-        # As WeasyPrint writes it: each glyph, then the difference between the width the
-        # viewer advances by and the advance HarfBuzz gives.
-        array.append(pikepdf.String(gid.to_bytes(2, "big")))
-        array.append(_number(shaper.widths[gid] - advance))
-        width += advance
+    array, width = shaper.text_array(text)
     x = drawing.anchor - share * width * sample.size / 1000
     for index in range(sample.text_at - 1, -1, -1):
         if str(operators[index].operator) == "Tm":
             matrix: list[Any] = list(operators[index].operands)
-            matrix[4] = _number(x)
+            matrix[4] = pdf_number(x)
             operators[index] = pikepdf.ContentStreamInstruction(matrix, Operator("Tm"))
             break
     operators[sample.text_at] = pikepdf.ContentStreamInstruction([array], Operator("TJ"))
@@ -285,7 +196,7 @@ def draw_stamps(
     try:
         pdf = Pdf.open(io.BytesIO(specimen))
         if len(pdf.pages) != len(names):
-            raise _Unsupported("the specimen has not the pages it was typeset for")
+            raise Unsupported("the specimen has not the pages it was typeset for")
         drawings, pattern, shaper, share = _learn(pdf, names, originals)
         count = len(page_names)
         representatives = {key: pdf.pages[d.sample.number - 1] for key, d in drawings.items()}
@@ -293,7 +204,7 @@ def draw_stamps(
         for index, name in enumerate(page_names):
             key = _FIRST if index == 0 else (name, (index + 1) % 2)
             if key not in drawings:
-                raise _Unsupported(f"no specimen of a page named {name!r}")
+                raise Unsupported(f"no specimen of a page named {name!r}")
             text = pattern.format(number=index + 1, total=count)
             content = _stamp_content(drawings[key], text, shaper, share)
             page = representatives[key]
@@ -314,7 +225,7 @@ def draw_stamps(
         return output.getvalue()
     # Whatever goes wrong here, the stamp document gives the right numbers: never guess.
     except (
-        _Unsupported,
+        Unsupported,
         KeyError,
         IndexError,
         ValueError,

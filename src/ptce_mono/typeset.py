@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +106,22 @@ def find_stylesheet(templates: list[Path]) -> Path:
 
 
 @dataclass
+class PrintedNumber:
+    """A page number a link prints after itself (`a[data-page]::after`), as it was laid out.
+    Positions in CSS px from the page's top left; `fixed` when it stands alone in a box of fixed
+    width, so that no other number's width would have moved anything around it."""
+
+    href: str
+    text: str  # what data-page said
+    page: int
+    x: float  # where its text starts
+    baseline: float
+    right: float  # the right edge of its box's content
+    left: float  # the left edge of its box's content
+    fixed: bool
+
+
+@dataclass
 class Layout:
     """Where things fell in a typeset document: what merging pieces needs, as plain data."""
 
@@ -114,16 +130,17 @@ class Layout:
     page_heights: list[float]  # in CSS px
     anchors: dict[str, tuple[int, float, float]]  # id -> (page index, x, y in CSS px from the top left)
     bookmarks: list[tuple[int, int, str, float, float]]  # (page index, level, label, x, y)
-    document_pages: int = 0  # pages of the whole document, when only some were written
+    # The page numbers printed by links that carry data-page (the Sommaire's), in document order.
+    page_numbers: list[PrintedNumber] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "pages": self.pages,
-            "document_pages": self.document_pages,
             "page_names": self.page_names,
             "page_heights": self.page_heights,
             "anchors": {k: list(v) for k, v in self.anchors.items()},
             "bookmarks": [list(b) for b in self.bookmarks],
+            "page_numbers": [asdict(n) for n in self.page_numbers],
         }
 
     @classmethod
@@ -134,7 +151,7 @@ class Layout:
             [float(h) for h in data["page_heights"]],
             {str(k): (int(v[0]), float(v[1]), float(v[2])) for k, v in data["anchors"].items()},
             [(int(b[0]), int(b[1]), str(b[2]), float(b[3]), float(b[4])) for b in data["bookmarks"]],
-            int(data["document_pages"]),
+            [PrintedNumber(**n) for n in data.get("page_numbers", [])],
         )
 
 

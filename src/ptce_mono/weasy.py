@@ -46,7 +46,17 @@ if sys.platform.startswith("linux"):
         _forget_partial_import()
 
 from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-__all__ = ["CSS", "HTML", "FatalURLFetchingError", "FontConfiguration", "URLFetcher", "URLFetcherResponse"]
+__all__ = [
+    "CSS",
+    "HTML",
+    "FatalURLFetchingError",
+    "FontConfiguration",
+    "InlineBlockBox",
+    "TextBox",
+    "URLFetcher",
+    "URLFetcherResponse",
+]

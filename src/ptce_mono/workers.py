@@ -23,6 +23,7 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, NoReturn
@@ -41,7 +42,6 @@ def typeset_job(
     key: str,
     html: str,
     extra_css: str,
-    pages: tuple[int, int] | None,
     templates: list[Path],
     project: Path,
     epoch: int,
@@ -50,7 +50,7 @@ def typeset_job(
     """Typeset one piece into the cache folder (`key`.pdf and `key`.json); its layout."""
     from .engine import render_pdf
 
-    pdf, layout = render_pdf(html, templates, project, epoch, extra_css=extra_css, pages=pages)
+    pdf, layout = render_pdf(html, templates, project, epoch, extra_css=extra_css)
     write_bytes_atomic(folder / f"{key}.pdf", pdf)
     write_bytes_atomic(folder / f"{key}.json", json.dumps(layout.to_json()).encode("utf-8"))
     return layout
@@ -176,15 +176,18 @@ class Workers:
             theirs.close()
         self.connections = ours
 
-    def map(self, jobs: list[tuple[Any, ...]]) -> list[Layout]:
+    def map(self, jobs: list[tuple[Any, ...]], meanwhile: Callable[[], None] | None = None) -> list[Layout]:
         """`typeset_job(*job)` for each job, on the workers when there are any: the first jobs
         first, each on the first worker free. The layouts in the order of `jobs`; raises what a
-        job raised."""
+        job raised. `meanwhile` is called in this process once the first jobs are sent."""
         if self.closed:
             raise RenderError("the typesetting processes are stopped")
         self.start()
         if self.first is None:
-            return [typeset_job(*job) for job in jobs]
+            layouts = [typeset_job(*job) for job in jobs]
+            if meanwhile is not None:
+                meanwhile()
+            return layouts
         results: dict[int, Layout] = {}
         pending = deque(range(len(jobs)))
         idle = list(self.connections)
@@ -199,6 +202,11 @@ class Workers:
                         connection.send(jobs[index])
                     except OSError:
                         raise _stopped() from None
+                if meanwhile is not None:
+                    work: Callable[[], None] = meanwhile
+                    meanwhile = None
+                    work()
+                    continue
                 for ready in wait(list(busy)):
                     assert isinstance(ready, Connection)
                     index = busy.pop(ready)
@@ -213,6 +221,8 @@ class Workers:
                     idle.append(ready)
         finally:
             self.in_flight = len(busy)
+        if meanwhile is not None:  # no job to send
+            meanwhile()
         return [results[index] for index in range(len(jobs))]
 
     def close(self) -> None:
