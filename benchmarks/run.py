@@ -84,14 +84,9 @@ def memory_of(args: list[str], cwd: Path) -> tuple[float, float]:
 Measured = tuple[list[float], float, float]  # wall times, largest process MiB, all processes MiB
 
 
-def timed_command(args: list[str], cwd: Path, runs: int) -> Measured:
-    """Wall times of `runs` executions; then, from one more run in a fresh parent (so that
-    earlier scenarios do not count), the peak memory as `memory_of` gives it."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
+def _memory_probe(args: list[str], cwd: Path) -> tuple[float, float]:
+    """One more run in a fresh parent (so that earlier scenarios do not count), measured by
+    `memory_of`."""
     probe = subprocess.run(
         [sys.executable, str(HERE / "run.py"), "--memory-of", *args],
         cwd=cwd,
@@ -100,7 +95,32 @@ def timed_command(args: list[str], cwd: Path, runs: int) -> Measured:
         check=False,
     )
     largest, total = (float(v) for v in (probe.stdout.split() or ["0", "0"]))
-    return times, largest, total
+    return largest, total
+
+
+def _wall(args: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def timed_command(args: list[str], cwd: Path, runs: int) -> Measured:
+    """Wall times of `runs` executions, then the peak memory of one more."""
+    times = [_wall(args, cwd) for _ in range(runs)]
+    return (times, *_memory_probe(args, cwd))
+
+
+def timed_side_by_side(commands: list[tuple[list[str], Path]], runs: int) -> list[Measured]:
+    """As timed_command for each command, their runs taken in turn (A, B, A, B...): a ratio of
+    their medians is then not skewed by the machine's speed drifting from one minute to the
+    next."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for measured, (args, cwd) in zip(times, commands, strict=True):
+            measured.append(_wall(args, cwd))
+    return [
+        (measured, *_memory_probe(args, cwd)) for measured, (args, cwd) in zip(times, commands, strict=True)
+    ]
 
 
 def bench_check(work: Path, runs: int) -> list[Result]:
@@ -141,14 +161,14 @@ def concatenated_markdown(project: Path) -> str:
     return "\n\n".join(parts)
 
 
-def pandoc_baseline(project: Path, work: Path, runs: int) -> Measured:
+def pandoc_command(project: Path, work: Path) -> list[str]:
     import pypandoc
 
     source = work / "baseline.md"
     source.write_text(concatenated_markdown(project), encoding="utf-8")
     pandoc = pypandoc.get_pandoc_path()
     env_path = f"{BIN}:{os.environ.get('PATH', '')}"  # pandoc runs the venv's weasyprint
-    args = [
+    return [
         "env",
         f"PATH={env_path}",
         pandoc,
@@ -162,7 +182,6 @@ def pandoc_baseline(project: Path, work: Path, runs: int) -> Measured:
         "--metadata",
         "lang=fr",
     ]
-    return timed_command(args, work, runs)
 
 
 def _shell(command: str) -> list[str]:
@@ -174,8 +193,9 @@ def bench_build(work: Path, runs: int) -> list[Result]:
     project = Path.cwd()
     out = work / "build-shipped"
     build = f"rm -rf {out} && {BIN / 'ptce-mono'} build --quiet --project {project} --out {out}"
-    built = timed_command(_shell(build), project, runs)
-    baseline = pandoc_baseline(project, work, runs)
+    built, baseline = timed_side_by_side(
+        [(_shell(build), project), (pandoc_command(project, work), work)], runs
+    )
     ratio = statistics.median(built[0]) / statistics.median(baseline[0])
     return [
         Result("build, shipped corpus, no cache", *built, f"ratio to pandoc {ratio:.2f}"),
@@ -206,9 +226,8 @@ def bench_large(work: Path, runs: int) -> list[Result]:
     one_pass = f"rm -rf one-pass && {ptce} build --quiet --single-pass --out one-pass"
     edited = project / "monographs" / "pole-synthetique-0031.md"
     edit = f'{sys.executable} -c "{EDIT}" {edited} && {ptce} build --quiet'
-    in_pieces = timed_command(_shell(pieces), project, runs)
+    in_pieces, single = timed_side_by_side([(_shell(pieces), project), (_shell(one_pass), project)], runs)
     pages = _pages(project / "build" / "dossier.pdf")
-    single = timed_command(_shell(one_pass), project, runs)
     edited_build = timed_command(_shell(edit), project, runs)
     unchanged = timed_command([str(ptce), "build", "--quiet"], project, runs)
     full = statistics.median(in_pieces[0])

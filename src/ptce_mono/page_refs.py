@@ -55,6 +55,29 @@ def _by_line(wanted: list[PrintedNumber]) -> dict[int, list[int]]:
     return lines
 
 
+def _rewritten(
+    matrix: Any, shown: Any, number: PrintedNumber, real: str, shaper: Shaper, size: float
+) -> tuple[Any, Any]:
+    """The text matrix and TJ drawing `real` where WeasyPrint drew the placeholder."""
+    x, _y = _matrix_position(matrix)
+    drawn = flatten_text(shown.operands[0])
+    if shaper.text(drawn) != number.text:
+        raise Unsupported("a placeholder drawn with other characters")
+    shaper.check_drawn(number.text, drawn)
+    if abs(x + shaper.drawn_width(drawn) * size / 1000 - number.right) > _TOLERANCE:
+        raise Unsupported("a placeholder not aligned on its box's right edge")
+    array, width = shaper.text_array(real)
+    start = number.right - width * size / 1000
+    if start < number.left - _TOLERANCE:
+        raise Unsupported(f"page number {real} wider than its box")
+    operands: list[Any] = list(matrix.operands)
+    operands[4] = pdf_number(start)
+    return (
+        pikepdf.ContentStreamInstruction(operands, Operator("Tm")),
+        pikepdf.ContentStreamInstruction([array], Operator("TJ")),
+    )
+
+
 def _fill_page(
     page: pikepdf.Page,
     wanted: list[PrintedNumber],
@@ -76,43 +99,25 @@ def _fill_page(
         elif operator in ("Tj", "'", '"'):
             raise Unsupported("text drawn with an operator WeasyPrint does not use")
         elif operator == "TJ" and matrix_at is not None and font is not None:
-            matrix_operands = operators[matrix_at].operands
-            y = float(matrix_operands[5])
-            candidates = lines.get(round(y * 10))
-            if not candidates:
-                continue
-            x = float(matrix_operands[4])
+            x, y = (float(v) for v in operators[matrix_at].operands[4:6])
             hits = [
                 i
-                for i in candidates
+                for i in lines.get(round(y * 10), ())
                 if abs(wanted[i].x - x) < _TOLERANCE and abs(wanted[i].baseline - y) < _TOLERANCE
             ]
             if not hits:
                 continue
-            _matrix_position(operators[matrix_at])
             if len(hits) > 1 or hits[0] in filled:
                 raise Unsupported("two numbers drawn at one place")
             number = wanted[hits[0]]
-            if font.objgen not in shapers:
-                shapers[font.objgen] = shaper_of(font, originals)
-            shaper = shapers[font.objgen]
-            drawn = flatten_text(instruction.operands[0])
-            if shaper.text(drawn) != number.text:
-                raise Unsupported("a placeholder drawn with other characters")
-            shaper.check_drawn(number.text, drawn)
-            if abs(x + shaper.drawn_width(drawn) * size / 1000 - number.right) > _TOLERANCE:
-                raise Unsupported("a placeholder not aligned on its box's right edge")
             real = numbers.get(number.href)
             if real is None:
                 raise Unsupported(f"no page number for {number.href}")
-            array, width = shaper.text_array(real)
-            start = number.right - width * size / 1000
-            if start < number.left - _TOLERANCE:
-                raise Unsupported(f"page number {real} wider than its box")
-            matrix: list[Any] = list(operators[matrix_at].operands)
-            matrix[4] = pdf_number(start)
-            operators[matrix_at] = pikepdf.ContentStreamInstruction(matrix, Operator("Tm"))
-            operators[index] = pikepdf.ContentStreamInstruction([array], Operator("TJ"))
+            if font.objgen not in shapers:
+                shapers[font.objgen] = shaper_of(font, originals)
+            operators[matrix_at], operators[index] = _rewritten(
+                operators[matrix_at], instruction, number, real, shapers[font.objgen], size
+            )
             filled.add(hits[0])
     if len(filled) != len(wanted):
         raise Unsupported("a placeholder was not found where the layout put it")
