@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,7 +95,6 @@ def test_a_build_opens_no_file_outside_the_project_and_no_socket(tmp_path):
 
 
 def test_a_killed_build_leaves_the_previous_pdf_untouched(tmp_path):
-    # Long enough that the kill, 1.5 s in, lands while WeasyPrint is still at work.
     project = project_with(tmp_path, "\n\n".join([WORDS] * 80))
     assert invoke(["build"], project).exit_code == 0
     pdf = project / "build" / "dossier.pdf"
@@ -102,9 +102,15 @@ def test_a_killed_build_leaves_the_previous_pdf_untouched(tmp_path):
     # Make the new build different, then kill it while it typesets.
     text = (project / "monographs" / "pole-test.md").read_text(encoding="utf-8")
     (project / "monographs" / "pole-test.md").write_text(text.replace("Le pôle rassemble", "Le pôle réunit"), encoding="utf-8")
+    shutil.rmtree(project / "build" / "cache")  # every piece to typeset: a wide window for the kill
     process = subprocess.Popen([str(Path(sys.executable).parent / "ptce-mono"), "build"], cwd=project,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
+    # Killed once the new PDF is being written (its temporary file exists), whatever the speed.
+    deadline = time.monotonic() + 120
+    while not list(pdf.parent.glob(".dossier.pdf.*.tmp")) and process.poll() is None:
+        assert time.monotonic() < deadline, "the build never started typesetting"
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert digest(pdf) == before
