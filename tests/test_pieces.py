@@ -383,3 +383,39 @@ def test_a_failing_piece_stops_the_busy_workers_and_cleans_up(
     assert first is not None and not first.is_alive()
     assert not (tmp_path / "long.pdf").exists()
     assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+def test_a_worker_that_loses_its_first_stop_is_stopped_all_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python ignores an exception raised while it runs a __del__ method: a stop signal handled
+    there is lost. The build repeats it, and the worker still cleans up."""
+    import contextlib
+    import tempfile
+    import time
+
+    from ptce_mono import workers as workers_module
+    from ptce_mono.errors import RenderError
+    from ptce_mono.workers import build_workers
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the workers inherit it
+
+    def stubborn(key: str, *_job: object) -> None:
+        if key == "failing":
+            raise RenderError("this piece fails")
+        with contextlib.suppress(SystemExit):  # as when the signal lands in a __del__
+            time.sleep(60)
+        time.sleep(60)
+
+    monkeypatch.setattr(workers_module, "typeset_job", stubborn)  # inherited by the fork
+    with build_workers(project, jobs=2) as workers:
+        with pytest.raises(RenderError, match="this piece fails"):
+            workers.map([("stubborn",), ("failing",)])
+        first = workers.first
+        started = time.monotonic()
+    assert first is not None and not first.is_alive()
+    assert time.monotonic() - started < 3  # stopped, not killed after the 5 s it is given
+    assert first.exitcode == 0
+    assert sorted(p.name for p in temporary.iterdir()) == []

@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from .atomic import write_bytes_atomic
 from .errors import RenderError
@@ -36,6 +36,7 @@ from .typeset import Layout
 
 LOGGER = logging.getLogger("ptce_mono.workers")
 _STOP_WAIT = 5.0  # seconds a stopping worker is given before it is killed
+_SIGNAL_AGAIN = 0.25  # seconds between two stops sent to it
 
 
 def typeset_job(
@@ -56,8 +57,16 @@ def typeset_job(
     return layout
 
 
-def _stop(_signal: int, _frame: Any) -> NoReturn:
-    raise SystemExit(0)
+_cleaning_up = False  # the first worker is stopping: further SIGTERMs are let pass
+
+
+def _stop(_signal: int, _frame: Any) -> None:
+    """SIGTERM in the first worker. Python ignores an exception raised while it runs a __del__
+    method (garbage collection runs them anywhere), so one stop can be lost: the build repeats
+    the signal until the worker is gone (Workers.close), and the worker lets the repeats pass
+    once it has begun to clean up."""
+    if not _cleaning_up:
+        raise SystemExit(0)
 
 
 def _serve(connection: Connection) -> None:
@@ -99,6 +108,37 @@ def _first_worker(
     signal.signal(signal.SIGTERM, _stop)
     for connection in main_ends:  # else a pipe would not close when the main process ends
         connection.close()
+    children: list[int] = []
+    try:
+        _get_ready(warm_up)
+        for connection in connections[1:]:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    # Killed outright: these workers own nothing to clean up.
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    for other in connections:
+                        if other is not connection:
+                            other.close()
+                    _serve(connection)
+                finally:
+                    # Without the exit handlers: the fonts' temporary files belong to the first
+                    # worker, which deletes them once every worker is done.
+                    os._exit(0)
+            children.append(pid)
+            connection.close()
+        _serve(connections[0])
+    finally:
+        global _cleaning_up
+        _cleaning_up = True
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)  # done, or stopped: no job of theirs is wanted
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _get_ready(warm_up: tuple[list[Path], Path, str]) -> None:
     started = time.perf_counter()
     LOGGER.debug("getting ready")
     from .engine import start_afresh
@@ -110,31 +150,6 @@ def _first_worker(
     except Exception as exc:  # the first job meets the same error and sends it to the build
         LOGGER.debug("not ready: %s", exc)
     LOGGER.debug("ready in %.2f s", time.perf_counter() - started)
-    children = []
-    for connection in connections[1:]:
-        pid = os.fork()
-        if pid == 0:
-            try:
-                # Killed outright: these workers own nothing to clean up.
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                for other in connections:
-                    if other is not connection:
-                        other.close()
-                _serve(connection)
-            finally:
-                # Without the exit handlers: the fonts' temporary files belong to the first
-                # worker, which deletes them once every worker is done.
-                os._exit(0)
-        children.append(pid)
-        connection.close()
-    try:
-        _serve(connections[0])
-    finally:
-        for pid in children:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGTERM)  # done, or stopped: no job of theirs is wanted
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
 
 
 def _stopped() -> RenderError:
@@ -237,12 +252,13 @@ class Workers:
                 with contextlib.suppress(OSError):
                     connection.send(None)
             first.join(_STOP_WAIT)
-        if first.is_alive():
-            # One SIGTERM, before the pipes close (which would start a normal exit that the
-            # signal could then cut short): SystemExit in the first worker, which stops the
-            # others and deletes the fonts' temporary files.
+        # SIGTERM, before the pipes close (which would start a normal exit that the signal could
+        # then cut short): SystemExit in the first worker, which stops the others and deletes
+        # the fonts' temporary files. Repeated until it is gone, in case one is lost (_stop).
+        deadline = time.monotonic() + _STOP_WAIT
+        while first.is_alive() and time.monotonic() < deadline:
             first.terminate()
-            first.join(_STOP_WAIT)
+            first.join(_SIGNAL_AGAIN)
         if first.is_alive():
             first.kill()
             first.join()
