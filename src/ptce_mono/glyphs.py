@@ -10,11 +10,12 @@ text, so that nothing is ever drawn differently from what WeasyPrint would have 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 
 import pikepdf
-from pikepdf import Name
+from pikepdf import Name, Pdf
 
 from .assemble import cid_widths, postscript_name
 
@@ -24,6 +25,25 @@ _ADVANCE_TOLERANCE = 1.01  # thousandths of an em: WeasyPrint rounds advances to
 class Unsupported(Exception):
     """The PDF shows something this project does not reproduce: the caller falls back to
     having WeasyPrint typeset it."""
+
+
+_DECLINED = (Unsupported, KeyError, IndexError, ValueError, TypeError, AttributeError, pikepdf.PdfError)
+
+
+def edited_pdf(
+    source: bytes, edit: Callable[[Pdf], None], logger: logging.Logger, fallback: str
+) -> bytes | None:
+    """`source` as `edit` leaves it; None when anything in it is not as expected (logged with
+    what the caller does instead, `fallback`): WeasyPrint then typesets it, nothing is guessed."""
+    try:
+        with Pdf.open(io.BytesIO(source)) as pdf:
+            edit(pdf)
+            output = io.BytesIO()
+            pdf.save(output, deterministic_id=True)
+            return output.getvalue()
+    except _DECLINED as reason:
+        logger.info("%s: %s", fallback, reason)
+        return None
 
 
 def pdf_number(value: float) -> Decimal:
@@ -128,4 +148,4 @@ def shaper_of(font: pikepdf.Object, originals: Callable[[str], bytes | None]) ->
     return Shaper(face, cid_widths(font))
 
 
-__all__ = ["Shaper", "Unsupported", "flatten_text", "pdf_number", "shaper_of"]
+__all__ = ["Shaper", "Unsupported", "edited_pdf", "flatten_text", "pdf_number", "shaper_of"]

@@ -16,7 +16,6 @@ fitting its box) and returns None otherwise: the caller then typesets the front 
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Operator, Pdf
 
-from .glyphs import Shaper, Unsupported, flatten_text, pdf_number, shaper_of
+from .glyphs import Shaper, Unsupported, edited_pdf, flatten_text, pdf_number, shaper_of
 from .typeset import Layout, PrintedNumber
 
 LOGGER = logging.getLogger("ptce_mono.page_refs")
@@ -134,13 +133,12 @@ def fill_page_numbers(
     numbers: `numbers` maps each link's href to its number. None when that cannot be done
     exactly; `originals(postscript_name)` gives the original file of a face."""
     printed = layout.page_numbers
-    pdf = None
-    try:
+
+    def fill(pdf: Pdf) -> None:
         if not printed:
             raise Unsupported("the layout shows no page number")
         if not all(n.fixed for n in printed):
             raise Unsupported("a page number that is not alone in a box of fixed width")
-        pdf = Pdf.open(io.BytesIO(front))
         if len(pdf.pages) != layout.pages:
             raise Unsupported("the front has not the pages its layout says")
         shapers: dict[tuple[int, int], Shaper] = {}
@@ -149,24 +147,8 @@ def fill_page_numbers(
             if wanted:
                 content = _fill_page(page, wanted, numbers, shapers, originals)
                 page.obj.Contents = pdf.make_stream(content)
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True)
-        return output.getvalue()
-    # Whatever goes wrong here, typesetting the front again gives the right numbers: never guess.
-    except (
-        Unsupported,
-        KeyError,
-        IndexError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        pikepdf.PdfError,
-    ) as why:
-        LOGGER.info("the Sommaire is typeset again with its numbers: %s", why)
-        return None
-    finally:
-        if pdf is not None:
-            pdf.close()
+
+    return edited_pdf(front, fill, LOGGER, "the Sommaire is typeset again with its numbers")
 
 
 __all__ = ["fill_page_numbers", "placeholder"]

@@ -20,7 +20,6 @@ back to the stamp document: the dossier is never stamped with numbers this modul
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Dictionary, Name, Operator, Pdf
 
-from .glyphs import Shaper, Unsupported, flatten_text, pdf_number, shaper_of
+from .glyphs import Shaper, Unsupported, edited_pdf, flatten_text, pdf_number, shaper_of
 
 LOGGER = logging.getLogger("ptce_mono.stamps")
 _SPECIMEN_MINIMUM = 20  # pages
@@ -192,9 +191,8 @@ def draw_stamps(
     """A PDF of one page per dossier page holding its page-number stamp, or None when the
     specimen (typeset from `specimen_names(page_names)`) cannot be reproduced faithfully.
     `originals(postscript_name)` gives the original file of a face."""
-    pdf = None
-    try:
-        pdf = Pdf.open(io.BytesIO(specimen))
+
+    def stamp(pdf: Pdf) -> None:
         if len(pdf.pages) != len(names):
             raise Unsupported("the specimen has not the pages it was typeset for")
         drawings, pattern, shaper, share = _learn(pdf, names, originals)
@@ -217,27 +215,12 @@ def draw_stamps(
                 )
             )
         specimen_pages = len(pdf.pages)
-        for stamp in stamps:
-            pdf.pages.append(pikepdf.Page(stamp))
+        for stamp_page in stamps:
+            pdf.pages.append(pikepdf.Page(stamp_page))
         del pdf.pages[:specimen_pages]
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True)
-        return output.getvalue()
-    # Whatever goes wrong here, the stamp document gives the right numbers: never guess.
-    except (
-        Unsupported,
-        KeyError,
-        IndexError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        pikepdf.PdfError,
-    ) as reason:
-        LOGGER.info("page numbers typeset page by page: %s", reason)
-        return None
-    finally:
-        if pdf is not None:
-            pdf.close()
+
+    # Whatever goes wrong, the stamp document gives the right numbers.
+    return edited_pdf(specimen, stamp, LOGGER, "page numbers typeset page by page")
 
 
 __all__ = ["draw_stamps", "specimen_names"]
