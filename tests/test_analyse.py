@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.analyse import NOT_DOCUMENTED, analyse, first_sentence, group_poles, order_poles
-from ptce_mono.monograph import parse_monograph
-from ptce_mono.options import load_options
+from ptce_mono.analysis.crosscase import NOT_DOCUMENTED, analyse, first_sentence, group_poles, order_poles
+from ptce_mono.analysis.options import load_options
+from ptce_mono.sources.monograph import parse_monograph
 
 from monograph_factory import monograph_text, write_project
 

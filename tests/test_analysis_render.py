@@ -6,9 +6,9 @@ import re
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ptce_mono.analyse import analyse
-from ptce_mono.analysis_render import render_analysis
-from ptce_mono.options import load_options
+from ptce_mono.analysis.crosscase import analyse
+from ptce_mono.analysis.options import load_options
+from ptce_mono.render.analysis import render_analysis
 
 from test_analyse import corpus
 

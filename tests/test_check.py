@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ptce_mono import Severity, check_paths
-from ptce_mono.fields import Count, Unknown
-from ptce_mono.monograph import parse_monograph
+from ptce_mono.sources.fields import Count, Unknown
+from ptce_mono.sources.monograph import parse_monograph
 
 from monograph_factory import FRONT, SECTIONS, WORDS, monograph_text, write_project
 

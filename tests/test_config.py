@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.config import load_config, order_poles
-from ptce_mono.errors import ConfigError
+from ptce_mono.core.errors import ConfigError
+from ptce_mono.sources.config import load_config, order_poles
 
 from monograph_factory import write_project
 

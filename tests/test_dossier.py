@@ -19,13 +19,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from ptce_mono import load_grid
-from ptce_mono.build import BuildReport, build_dossier
+from ptce_mono.check.report import format_text
+from ptce_mono.check.validate import check_paths
 from ptce_mono.cli import main
-from ptce_mono.engine import SandboxFetcher
-from ptce_mono.errors import CorpusError, SandboxViolation
-from ptce_mono.report import format_text
-from ptce_mono.typography import french_text
-from ptce_mono.validate import check_paths
+from ptce_mono.commands.build import BuildReport, build_dossier
+from ptce_mono.core.errors import CorpusError, SandboxViolation
+from ptce_mono.render.typography import french_text
+from ptce_mono.typeset.engine import SandboxFetcher
 
 from monograph_factory import WORDS, monograph_text, pdf_outline, write_project
 
@@ -443,14 +443,14 @@ def part_text(built: Built, start: str, end: str) -> str:
 
 def printed(text: str) -> str:
     """A statement as the dossier prints it: French typography, spaces collapsed."""
-    from ptce_mono.typography import french_text
+    from ptce_mono.render.typography import french_text
 
     return plain(french_text(text))
 
 
 def test_part_3_prints_every_swot_statement_once_with_its_poles(shipped_build: Built) -> None:
     from ptce_mono import check_paths, load_grid
-    from ptce_mono.analyse import analyse
+    from ptce_mono.analysis.crosscase import analyse
 
     grid = load_grid(ROOT / "grid" / "grid.yaml")
     published = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pypandoc
 import pytest
 
-from ptce_mono.export import export_dossier
+from ptce_mono.commands.export import export_dossier
 
 from monograph_factory import invoke, monograph_text, write_project
 

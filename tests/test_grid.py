@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ptce_mono import GridError, load_grid
-from ptce_mono.text import normalise
+from ptce_mono.core.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 

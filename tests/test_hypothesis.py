@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ptce_mono.monograph import parse_text
-from ptce_mono.validate import validate
+from ptce_mono.check.validate import validate
+from ptce_mono.sources.monograph import parse_text
 
 from monograph_factory import FRONT, SECTIONS, monograph_text
 

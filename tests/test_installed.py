@@ -36,7 +36,7 @@ def run(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[s
 
 def test_the_wheel_carries_the_grid_and_templates(installed):
     for rel in ["ptce_mono/data/grid/grid.yaml", "ptce_mono/data/templates/dossier.html",
-                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/geo/SOURCE.md"]:
+                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/render/geo/SOURCE.md"]:
         assert (installed / rel).is_file(), rel
 
 

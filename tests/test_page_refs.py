@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.build import prepare_dossier
-from ptce_mono.chunks import Chunk, number_links, split_document
-from ptce_mono.engine import render_pdf
-from ptce_mono.page_refs import fill_page_numbers, placeholder
-from ptce_mono.pieces import PIECE_CSS, original_font
-from ptce_mono.resources import template_folders
-from ptce_mono.typeset import Layout
+from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.sources.resources import template_folders
+from ptce_mono.typeset.engine import render_pdf
+from ptce_mono.typeset.layout import Layout
+from ptce_mono.typeset.pieces.builder import original_font
+from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
+from ptce_mono.typeset.pieces.margins import PIECE_CSS
+from ptce_mono.typeset.pieces.toc_numbers import fill_page_numbers, placeholder
 
 from monograph_factory import monograph_text, write_project
 
@@ -131,6 +132,6 @@ def test_anything_unexpected_and_the_numbers_are_not_filled_in(
         del numbers[first.href]
     else:
         layout = moved(layout, right=first.right + 3, left=first.left + 3)
-    with caplog.at_level("INFO", logger="ptce_mono.page_refs"):
+    with caplog.at_level("INFO", logger="ptce_mono.typeset.pieces.toc_numbers"):
         assert fill_page_numbers(front.pdf, layout, numbers, original_font) is None
     assert why in caplog.text

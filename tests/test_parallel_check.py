@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ptce_mono import check_paths
-from ptce_mono.validate import PARALLEL_THRESHOLD
+from ptce_mono.check.validate import PARALLEL_THRESHOLD
 
 from monograph_factory import monograph_text, write_project
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ptce_mono.build import build_dossier
-from ptce_mono.chunks import FOREIGN_SCHEME, split_document
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME, split_document
 
 from monograph_factory import monograph_text, pdf_outline, write_project
 
@@ -267,7 +267,7 @@ def test_an_edit_in_one_section_leaves_the_other_sections_links_alone(tmp_path: 
     # Paragraph ids, and the annex links that point at them, are numbered within their section:
     # lines added to the Genèse do not rename the paragraphs of the sections after it, so the
     # annex tables of those sections stay in the cache.
-    from ptce_mono.build import prepare_dossier
+    from ptce_mono.commands.build import prepare_dossier
 
     project = write_project(tmp_path, FILES)
     before = prepare_dossier(project).rendered.html
@@ -337,9 +337,9 @@ def _read(path: Path) -> bytes:
 
 
 def test_a_worker_that_dies_fails_the_build_with_a_message(project: Path, tmp_path: Path) -> None:
-    from ptce_mono.errors import RenderError
-    from ptce_mono.resources import template_folders
-    from ptce_mono.workers import build_workers
+    from ptce_mono.core.errors import RenderError
+    from ptce_mono.sources.resources import template_folders
+    from ptce_mono.typeset.pieces.workers import build_workers
 
     with build_workers(project, jobs=2) as workers:
         workers.start()
@@ -359,9 +359,9 @@ def test_a_failing_piece_stops_the_busy_workers_and_cleans_up(
     and the fonts' temporary copies are deleted all the same."""
     import tempfile
 
-    from ptce_mono.errors import SandboxViolation
-    from ptce_mono.resources import template_folders
-    from ptce_mono.workers import build_workers
+    from ptce_mono.core.errors import SandboxViolation
+    from ptce_mono.sources.resources import template_folders
+    from ptce_mono.typeset.pieces.workers import build_workers
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -394,9 +394,9 @@ def test_a_worker_that_loses_its_first_stop_is_stopped_all_the_same(
     import tempfile
     import time
 
-    from ptce_mono import workers as workers_module
-    from ptce_mono.errors import RenderError
-    from ptce_mono.workers import build_workers
+    from ptce_mono.core.errors import RenderError
+    from ptce_mono.typeset.pieces import workers as workers_module
+    from ptce_mono.typeset.pieces.workers import build_workers
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()

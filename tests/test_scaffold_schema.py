@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.monograph import parse_text
-from ptce_mono.scaffold import scaffold
-from ptce_mono.schema import json_schema
-from ptce_mono.validate import validate
+from ptce_mono.check.scaffold import scaffold
+from ptce_mono.check.schema import json_schema
+from ptce_mono.check.validate import validate
+from ptce_mono.sources.monograph import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"

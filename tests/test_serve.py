@@ -6,7 +6,7 @@ import threading
 import time
 import urllib.request
 
-from ptce_mono.serve import Preview, make_server
+from ptce_mono.commands.serve import Preview, make_server
 
 from monograph_factory import monograph_text, write_project
 

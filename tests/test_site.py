@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.site import build_site
+from ptce_mono.commands.site import build_site
 
 from monograph_factory import monograph_text, write_project
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.build import build_dossier
-from ptce_mono.engine import render_pdf
-from ptce_mono.pieces import original_font, stamp_css, stamp_html
-from ptce_mono.resources import template_folders
-from ptce_mono.stamps import draw_stamps, specimen_names
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.sources.resources import template_folders
+from ptce_mono.typeset.engine import render_pdf
+from ptce_mono.typeset.pieces.builder import original_font
+from ptce_mono.typeset.pieces.margins import stamp_css, stamp_html
+from ptce_mono.typeset.pieces.page_numbers import draw_stamps, specimen_names
 
 from monograph_factory import monograph_text, write_project
 
@@ -76,7 +77,7 @@ def test_a_page_number_the_specimen_cannot_teach_is_refused(
     assert roman != css
     write_project(tmp_path, {"templates/dossier.css": roman})
     specimen, names = _specimen(tmp_path, ["cover", *[""] * 30])
-    with caplog.at_level(logging.INFO, logger="ptce_mono.stamps"):
+    with caplog.at_level(logging.INFO, logger="ptce_mono.typeset.pieces.page_numbers"):
         assert draw_stamps(specimen, names, ["cover", *[""] * 30], original_font) is None
     assert "typeset page by page" in caplog.text
 

@@ -6,9 +6,9 @@ import re
 
 from openpyxl import load_workbook
 
-from ptce_mono.analyse import analyse
-from ptce_mono.figures import MapPoint, departement_centroid, pole_map
-from ptce_mono.tables import export_tables
+from ptce_mono.analysis.crosscase import analyse
+from ptce_mono.commands.tables import export_tables
+from ptce_mono.render.figures import MapPoint, departement_centroid, pole_map
 
 from test_analyse import corpus
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.typography import NBSP, NNBSP, french_html, french_text
+from ptce_mono.render.typography import NBSP, NNBSP, french_html, french_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "typography.txt"
 

@@ -32,7 +32,7 @@ def test_weasyprint_is_imported_without_a_subprocess() -> None:
     out = run_python(
         COUNT_SUBPROCESSES
         + "import ctypes.util\nbefore = ctypes.util.find_library\n"
-        + "import ptce_mono.weasy\n"
+        + "import ptce_mono.typeset.weasy\n"
         + "assert ctypes.util.find_library is before\n"
         + "print(len(started))\n"
     )
@@ -53,7 +53,7 @@ def load(backend, name, flags):
         raise OSError(f"cannot load library {name!r}")
     return real_load(backend, name, flags)
 cffi.api._load_backend_lib = load
-from ptce_mono.weasy import HTML
+from ptce_mono.typeset.weasy import HTML
 assert ctypes.util.find_library is real_find
 print(len(refused) > 0, HTML.__module__)
 """

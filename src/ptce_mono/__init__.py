@@ -4,11 +4,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import ConfigError, CorpusError, GridError, PtceError, RenderError, SandboxViolation
-from .grid import Grid, load_grid
-from .monograph import Monograph, parse_monograph
-from .problems import Position, Problem, Severity
-from .validate import CheckResult, check_paths, validate
+from ptce_mono.check.validate import CheckResult, check_paths, validate
+from ptce_mono.core.errors import (
+    ConfigError,
+    CorpusError,
+    GridError,
+    PtceError,
+    RenderError,
+    SandboxViolation,
+)
+from ptce_mono.core.problems import Position, Problem, Severity
+from ptce_mono.sources.grid import Grid, load_grid
+from ptce_mono.sources.monograph import Monograph, parse_monograph
 
 __all__ = [
     "CheckResult",

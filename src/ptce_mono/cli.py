@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import PtceError
-from .grid import Grid
+from ptce_mono import __version__
+from ptce_mono.core.errors import PtceError
+from ptce_mono.sources.grid import Grid
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -40,7 +40,7 @@ def _progress(enabled: bool) -> Iterator[None]:
                 status.update(record.getMessage() + "…")
 
         handler = ToStatus(logging.INFO)
-        logger = logging.getLogger("ptce_mono.build")
+        logger = logging.getLogger("ptce_mono.commands.build")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         try:
@@ -52,7 +52,7 @@ def _progress(enabled: bool) -> Iterator[None]:
 def _fail(exc: PtceError) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
-        from .report import format_text
+        from ptce_mono.check.report import format_text
 
         click.echo(format_text(problems), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
@@ -90,11 +90,18 @@ def check(
 
     Example: ptce-mono check monographs/ --summary
     """
-    from .grid import load_grid
-    from .problems import Severity, has_errors
-    from .report import format_github, format_json, format_junit, format_sarif, format_summary, format_text
-    from .resources import project_resource
-    from .validate import check_paths
+    from ptce_mono.check.report import (
+        format_github,
+        format_json,
+        format_junit,
+        format_sarif,
+        format_summary,
+        format_text,
+    )
+    from ptce_mono.check.validate import check_paths
+    from ptce_mono.core.problems import Severity, has_errors
+    from ptce_mono.sources.grid import load_grid
+    from ptce_mono.sources.resources import project_resource
 
     project = Path.cwd()
     try:
@@ -175,12 +182,12 @@ def build(
 
     Example: ptce-mono build --drafts
     """
-    from .workers import build_workers
+    from ptce_mono.typeset.pieces.workers import build_workers
 
     # Forked before the rest of the build is even imported: they get ready meanwhile.
     workers = build_workers(project, jobs, single_pass)
     workers.start()
-    from .build import build_dossier
+    from ptce_mono.commands.build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
@@ -197,7 +204,7 @@ def build(
                     workers=workers,
                 )
             if site:
-                from .site import build_site
+                from ptce_mono.commands.site import build_site
 
                 site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
                 click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
@@ -228,8 +235,8 @@ def build(
 
 
 def _grid_for(project: Path) -> Grid:
-    from .grid import load_grid
-    from .resources import project_resource
+    from ptce_mono.sources.grid import load_grid
+    from ptce_mono.sources.resources import project_resource
 
     return load_grid(project_resource(project, "grid") / "grid.yaml")
 
@@ -251,8 +258,8 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
 
     Example: ptce-mono new "Pôle des Deux Rives"
     """
-    from .scaffold import scaffold
-    from .text import slugify
+    from ptce_mono.check.scaffold import scaffold
+    from ptce_mono.core.text import slugify
 
     try:
         grid = _grid_for(Path.cwd())
@@ -278,7 +285,7 @@ def schema(out: Path | None) -> None:
     """
     import json
 
-    from .schema import json_schema
+    from ptce_mono.check.schema import json_schema
 
     try:
         text = json.dumps(json_schema(_grid_for(Path.cwd())), ensure_ascii=False, indent=2) + "\n"
@@ -308,17 +315,17 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> 
 
     Example: ptce-mono matrix --drafts
     """
-    from .analyse import analyse
-    from .problems import has_errors
-    from .report import format_text
-    from .validate import check_paths
+    from ptce_mono.analysis.crosscase import analyse
+    from ptce_mono.check.report import format_text
+    from ptce_mono.check.validate import check_paths
+    from ptce_mono.core.problems import has_errors
 
     try:
         grid = _grid_for(project)
     except PtceError as exc:
         _fail(exc)
         return
-    from .tables import export_tables
+    from ptce_mono.commands.tables import export_tables
 
     result = check_paths([project / "monographs"], grid, root=project)
     if has_errors(result.problems):
@@ -345,7 +352,7 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
 
     Example: ptce-mono export --to docx
     """
-    from .export import export_dossier
+    from ptce_mono.commands.export import export_dossier
 
     try:
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
@@ -365,6 +372,6 @@ def serve(project: Path, port: int) -> None:
 
     Example: ptce-mono serve --port 8000
     """
-    from .serve import serve as run_server
+    from ptce_mono.commands.serve import serve as run_server
 
     run_server(project, port)

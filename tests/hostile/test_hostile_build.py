@@ -74,7 +74,7 @@ def hook(event, args):
     elif event == "socket.connect":
         sockets.append(repr(args[1]))
 sys.addaudithook(hook)
-from ptce_mono.build import build_dossier
+from ptce_mono.commands.build import build_dossier
 build_dossier(project, project / "build")
 canary = [p for p in outside if "canary" in p]
 print("OUTSIDE", sorted(set(outside)))

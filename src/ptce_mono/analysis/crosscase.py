@@ -1,0 +1,424 @@
+"""Analyse stage: the cross-case model, built from monographs as plain data (no rendering here).
+
+Like a framework matrix in qualitative analysis software: cases (poles) x themes (grid sections),
+case attributes from the front matter to group and order the cases, and counts reported as
+"k of N cases". Every statement keeps the pole, the section and the source line it comes from,
+so that the dossier can link it back to its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ptce_mono.check.validate import GAP, MISSING, WRITTEN, section_state
+from ptce_mono.sources.fields import Count, Unknown
+from ptce_mono.sources.grid import SWOT_QUADRANTS, Grid
+from ptce_mono.sources.monograph import Monograph
+
+QUADRANT_LETTERS = {"strengths": "S", "weaknesses": "W", "opportunities": "O", "threats": "T"}
+QUADRANT_TITLES = {
+    "strengths": "Atouts",
+    "weaknesses": "Faiblesses",
+    "opportunities": "Opportunités",
+    "threats": "Menaces",
+}
+NOT_DOCUMENTED = "non documenté"
+SUMMARY_WORDS = 32
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])")
+_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|^[-+>#]+\s*")
+
+
+@dataclass(frozen=True)
+class Pole:
+    id: str
+    name: str
+    short_name: str
+    region: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One pole x section cell of the framework matrix."""
+
+    pole: str
+    section: str
+    state: str  # written, thin, gap, missing
+    summary: str
+    origin: str  # "author" (front-matter summary), "first sentence", "gap", ""
+    line: int  # where the statement comes from in the monograph (0 when missing)
+    body_line: int = 0  # where the section's text starts in the monograph
+
+    @property
+    def anchor(self) -> str:
+        """The paragraph a first-sentence summary is taken from; else the section. Paragraphs
+        are named by their line within their section (render.render_markdown): an edit in one
+        section does not rename the paragraphs of the others, nor change what links to them."""
+        if self.origin == "first sentence" and self.line and self.body_line:
+            return f"{self.pole}--{self.section}--L{self.line - self.body_line + 1}"
+        return f"{self.pole}--{self.section}"
+
+
+@dataclass
+class Matrix:
+    poles: list[Pole]
+    sections: list[tuple[str, str]]  # (id, title)
+    cells: dict[tuple[str, str], Cell]
+
+    def cell(self, pole: str, section: str) -> Cell:
+        return self.cells[(pole, section)]
+
+    def state_counts(self, section: str) -> Counter[str]:
+        return Counter(self.cells[(p.id, section)].state for p in self.poles)
+
+
+@dataclass(frozen=True)
+class Statement:
+    pole: str
+    text: str
+    section: str | None
+    line: int
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.pole}--{self.section}" if self.section else self.pole
+
+
+@dataclass
+class SwotItem:
+    """A harmonised item: one quadrant x theme, with the poles' own statements behind it."""
+
+    id: str
+    quadrant: str
+    theme: str | None
+    label: str
+    statements: list[Statement]
+    n: int
+
+    @property
+    def poles(self) -> list[str]:
+        return list(dict.fromkeys(s.pole for s in self.statements))
+
+    @property
+    def k(self) -> int:
+        return len(self.poles)
+
+    @property
+    def share(self) -> str:
+        return f"{self.k}/{self.n}"
+
+
+@dataclass
+class Swot:
+    items: dict[str, list[SwotItem]]  # quadrant -> items, most supported first
+    poles_without_items: list[str]
+    n: int
+
+    def by_id(self) -> dict[str, SwotItem]:
+        return {item.id: item for items in self.items.values() for item in items}
+
+
+@dataclass
+class TypologyRow:
+    value: str
+    count: int
+    poles: list[str]
+
+
+@dataclass
+class TypologyTable:
+    attribute: str
+    title: str
+    rows: list[TypologyRow]
+    n: int
+    multi_valued: bool = False
+
+
+@dataclass
+class ComparisonRow:
+    pole: str
+    values: dict[str, str]
+
+
+@dataclass
+class Referentiel:
+    scored: bool
+    poles: list[str] = field(default_factory=list)
+    # pole -> indicator -> level; pole -> objective -> subtotal
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    subtotals: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class CrossCase:
+    poles: list[Pole]
+    matrix: Matrix
+    typology: list[TypologyTable]
+    swot: Swot
+    comparison: list[ComparisonRow]
+    comparison_columns: list[tuple[str, str]]
+    referentiel: Referentiel
+    reference_year: int
+
+
+def _pole(m: Monograph) -> Pole:
+    location = m.meta.get("location") or {}
+    return Pole(
+        m.id,
+        m.name,
+        str(m.meta.get("short_name") or m.name),
+        str(location.get("region_study") or NOT_DOCUMENTED),
+        m.path,
+    )
+
+
+def display(value: Any) -> str:
+    """A front-matter value as one short line of text."""
+    if value is None or isinstance(value, Unknown):
+        return NOT_DOCUMENTED
+    if isinstance(value, list):
+        return ", ".join(display(v) for v in value) or "—"
+    return str(value)
+
+
+# -- framework matrix --------------------------------------------------------------------------
+
+
+def first_sentence(text: str, limit: int = SUMMARY_WORDS) -> str:
+    """The opening sentence of a paragraph, without markup, cut at `limit` words."""
+    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line.strip()) for line in text.splitlines())
+    sentence = _SENTENCE_END.split(plain.strip(), maxsplit=1)[0]
+    words = sentence.split()
+    return sentence if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
+    """Summaries come from the author's `summaries` field; else the section's first sentence."""
+    cells: dict[tuple[str, str], Cell] = {}
+    for m in monographs:
+        authored = m.meta.get("summaries") or {}
+        for spec in grid.sections:
+            state = section_state(m, spec.id, grid)
+            section = m.section(spec.id)
+            if state == MISSING or section is None:
+                cells[(m.id, spec.id)] = Cell(m.id, spec.id, MISSING, "", "", 0)
+            elif state == GAP:
+                reason = section.gaps[0].reason if section.gaps else ""
+                cells[(m.id, spec.id)] = Cell(
+                    m.id, spec.id, GAP, reason, "gap", section.gaps[0].position.line
+                )
+            elif spec.id in authored:
+                cells[(m.id, spec.id)] = Cell(
+                    m.id, spec.id, state, authored[spec.id], "author", section.position.line
+                )
+            else:
+                paragraph = next((p for p in section.paragraphs if p.text.strip()), None)
+                summary = first_sentence(paragraph.text) if paragraph else ""
+                line = paragraph.line if paragraph else section.position.line
+                cells[(m.id, spec.id)] = Cell(
+                    m.id, spec.id, state, summary, "first sentence", line, section.body_line
+                )
+    return Matrix([_pole(m) for m in monographs], [(s.id, s.title) for s in grid.sections], cells)
+
+
+# -- typology ----------------------------------------------------------------------------------
+
+
+def age_bucket(began: Any, reference_year: int) -> str:
+    if not isinstance(began, int):
+        return NOT_DOCUMENTED
+    age = reference_year - began
+    if age < 5:
+        return "moins de 5 ans"
+    if age < 10:
+        return "5 à 9 ans"
+    if age < 20:
+        return "10 à 19 ans"
+    return "20 ans et plus"
+
+
+def size_bucket(count: Any) -> str:
+    if not isinstance(count, Count):
+        return NOT_DOCUMENTED
+    if count.value < 10:
+        return "moins de 10 structures"
+    if count.value < 20:
+        return "10 à 19 structures"
+    if count.value < 40:
+        return "20 à 39 structures"
+    return "40 structures et plus"
+
+
+AGE_ORDER = ["moins de 5 ans", "5 à 9 ans", "10 à 19 ans", "20 ans et plus", NOT_DOCUMENTED]
+SIZE_ORDER = [
+    "moins de 10 structures",
+    "10 à 19 structures",
+    "20 à 39 structures",
+    "40 structures et plus",
+    NOT_DOCUMENTED,
+]
+
+TYPOLOGY_ATTRIBUTES: list[tuple[str, str]] = [
+    ("territory_types", "Type de territoire"),
+    ("activity_types", "Type d'activité"),
+    ("age", "Ancienneté de la coopération"),
+    ("size", "Nombre de structures membres"),
+    ("legal_form", "Forme juridique de la structure porteuse"),
+    ("local_authority_roles", "Rôle des collectivités locales"),
+]
+
+
+def attribute_values(m: Monograph, attribute: str, reference_year: int) -> list[str]:
+    """The values a pole takes for a typology attribute (several for list fields)."""
+    if attribute == "age":
+        return [age_bucket(m.meta.get("year_cooperation_began"), reference_year)]
+    if attribute == "size":
+        return [size_bucket(m.meta.get("member_count"))]
+    value = m.meta.get(attribute)
+    if isinstance(value, list):
+        return [str(v) for v in value] or [NOT_DOCUMENTED]
+    return [display(value)]
+
+
+def typology_table(
+    monographs: list[Monograph], grid: Grid, attribute: str, title: str, reference_year: int
+) -> TypologyTable:
+    members: dict[str, list[str]] = {}
+    for m in monographs:
+        for value in attribute_values(m, attribute, reference_year):
+            members.setdefault(value, []).append(m.id)
+    order = _value_order(grid, attribute)
+    rows = [
+        TypologyRow(v, len(members[v]), members[v])
+        for v in sorted(members, key=lambda v: (order.index(v) if v in order else len(order), v))
+    ]
+    spec = grid.fields.get(attribute)
+    return TypologyTable(attribute, title, rows, len(monographs), bool(spec and spec.type == "list"))
+
+
+def _value_order(grid: Grid, attribute: str) -> list[str]:
+    if attribute == "age":
+        return AGE_ORDER
+    if attribute == "size":
+        return SIZE_ORDER
+    spec = grid.fields.get(attribute)
+    return [*grid.allowed_values(spec), NOT_DOCUMENTED] if spec else [NOT_DOCUMENTED]
+
+
+def group_poles(
+    monographs: list[Monograph], grid: Grid, attribute: str, reference_year: int
+) -> dict[str, list[str]]:
+    """Poles grouped by an attribute's value, in the grid's order of values."""
+    table = typology_table(monographs, grid, attribute, attribute, reference_year)
+    return {row.value: row.poles for row in table.rows}
+
+
+def order_poles(monographs: list[Monograph], attribute: str, reference_year: int = 2013) -> list[str]:
+    """Pole ids ordered by an attribute (numbers numerically, undocumented last), then by id."""
+
+    def key(m: Monograph) -> tuple[int, Any, str]:
+        value = m.meta.get(attribute)
+        if isinstance(value, Count):
+            return (0, value.value, m.id)
+        if isinstance(value, int):
+            return (0, value, m.id)
+        if value is None or isinstance(value, Unknown):
+            return (2, "", m.id)
+        return (1, display(value), m.id)
+
+    return [m.id for m in sorted(monographs, key=key)]
+
+
+# -- SWOT --------------------------------------------------------------------------------------
+
+
+def build_swot(monographs: list[Monograph], grid: Grid) -> Swot:
+    """Group every SWOT item by quadrant and theme.
+
+    Ids are stable across corpus changes: a theme's number is its place in the grid's
+    vocabulary (S5 is always the strengths about funding), so the strategic options can cite
+    them; items without a theme are grouped under number 0.
+    """
+    vocabulary = grid.vocabularies["swot_theme"]
+    themes = list(vocabulary.values)
+    n = len(monographs)
+    items: dict[str, list[SwotItem]] = {}
+    without: list[str] = []
+    for quadrant in SWOT_QUADRANTS:
+        groups: dict[str | None, list[Statement]] = {}
+        for m in monographs:
+            for raw in (m.meta.get("swot") or {}).get(quadrant, []):
+                groups.setdefault(raw["theme"], []).append(
+                    Statement(m.id, raw["text"], raw["section"], raw["line"])
+                )
+        letter = QUADRANT_LETTERS[quadrant]
+        built = []
+        for theme, statements in groups.items():
+            number = themes.index(theme) + 1 if theme in themes else 0
+            label = vocabulary.label(theme) if theme else "Autres éléments (sans thème)"
+            built.append(SwotItem(f"{letter}{number}", quadrant, theme, label, statements, n))
+        built.sort(key=lambda item: (-item.k, int(item.id[1:])))
+        items[quadrant] = built
+    for m in monographs:
+        swot = m.meta.get("swot") or {}
+        if not any(swot.get(q) for q in SWOT_QUADRANTS):
+            without.append(m.id)
+    return Swot(items, without, n)
+
+
+# -- governance and cooperation, référentiel ----------------------------------------------------
+
+COMPARISON_COLUMNS = [
+    ("carrier", "Structure porteuse"),
+    ("legal_form", "Forme juridique"),
+    ("governance_bodies", "Instances de gouvernance"),
+    ("cooperation_logics", "Logiques de coopération"),
+    ("shared_place", "Lieu commun"),
+    ("local_authority_roles", "Rôle des collectivités"),
+]
+
+
+def build_comparison(monographs: list[Monograph]) -> list[ComparisonRow]:
+    return [
+        ComparisonRow(m.id, {key: display(m.meta.get(key)) for key, _ in COMPARISON_COLUMNS})
+        for m in monographs
+    ]
+
+
+def build_referentiel(monographs: list[Monograph], grid: Grid) -> Referentiel:
+    scored = [m for m in monographs if m.meta.get("referentiel")]
+    if not scored:
+        return Referentiel(False)
+    result = Referentiel(True, [m.id for m in scored])
+    objective_of = {i.id: i.objective for i in grid.referentiel.indicators}
+    for m in scored:
+        scores: dict[str, int] = m.meta["referentiel"]
+        result.scores[m.id] = dict(scores)
+        subtotal: dict[str, int] = {}
+        for indicator, level in scores.items():
+            subtotal[objective_of[indicator]] = subtotal.get(objective_of[indicator], 0) + level
+        result.subtotals[m.id] = subtotal
+    return result
+
+
+def analyse(monographs: list[Monograph], grid: Grid, reference_year: int = 2013) -> CrossCase:
+    """The whole cross-case model for the monographs of one dossier, in the dossier's order."""
+    typology = [
+        typology_table(monographs, grid, attr, title, reference_year) for attr, title in TYPOLOGY_ATTRIBUTES
+    ]
+    return CrossCase(
+        poles=[_pole(m) for m in monographs],
+        matrix=build_matrix(monographs, grid),
+        typology=typology,
+        swot=build_swot(monographs, grid),
+        comparison=build_comparison(monographs),
+        comparison_columns=COMPARISON_COLUMNS,
+        referentiel=build_referentiel(monographs, grid),
+        reference_year=reference_year,
+    )
+
+
+__all__ = ["GAP", "MISSING", "WRITTEN", "CrossCase", "analyse"]

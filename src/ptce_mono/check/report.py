@@ -1,0 +1,210 @@
+"""Problem reports for people (text with a code frame), machines (json, junit) and GitHub."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
+from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.monograph import Monograph
+
+GITHUB_ANNOTATION_CAP = 10  # GitHub shows at most 10 annotations of each kind per step
+FORMATS = ("text", "json", "github", "junit", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _frame(problem: Problem, cache: dict[str, list[str]]) -> str:
+    if problem.path not in cache:
+        try:
+            cache[problem.path] = (
+                Path(problem.path).read_text(encoding="utf-8", errors="replace").splitlines()
+            )
+        except OSError:
+            cache[problem.path] = []
+    lines = cache[problem.path]
+    if not 1 <= problem.line <= len(lines):
+        return ""
+    text = lines[problem.line - 1]
+    if len(text) > 120:
+        text = text[:117] + "..."
+    gutter = f"{problem.line:>5} | "
+    caret = " " * (len(gutter) + min(problem.column - 1, 119)) + "^"
+    return f"{gutter}{text}\n{caret}\n"
+
+
+def format_text(problems: list[Problem], frames: bool = True) -> str:
+    cache: dict[str, list[str]] = {}
+    out = []
+    for p in problems:
+        out.append(f"{p.location()}: {p.severity}: {p.message} [{p.code}]\n")
+        if frames and p.severity >= Severity.WARNING:
+            out.append(_frame(p, cache))
+        if p.hint:
+            out.append(f"      hint: {p.hint}\n")
+    return "".join(out)
+
+
+def format_json(problems: list[Problem]) -> str:
+    return (
+        json.dumps(
+            [
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column,
+                    "severity": str(p.severity),
+                    "code": p.code,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
+                for p in problems
+            ],
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def format_github(problems: list[Problem]) -> str:
+    """Workflow commands grouped per file, with a closing line when the cap hides some."""
+    out = []
+    shown = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    hidden = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_file[p.path].append(p)
+    for path, items in by_file.items():
+        out.append(f"::group::{path}\n")
+        for p in items:
+            kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[p.severity]
+            message = f"{p.message} [{p.code}]" + (f" — {p.hint}" if p.hint else "")
+            out.append(
+                f"::{kind} file={_gh_escape(p.path, True)},line={p.line},col={p.column},"
+                f"title={_gh_escape(p.code, True)}::{_gh_escape(message)}\n"
+            )
+            if shown[p.severity] < GITHUB_ANNOTATION_CAP:
+                shown[p.severity] += 1
+            else:
+                hidden[p.severity] += 1
+        out.append("::endgroup::\n")
+    if any(hidden.values()):
+        out.append(
+            f"ptce-mono: {sum(hidden.values())} annotation(s) beyond GitHub's limit of "
+            f"{GITHUB_ANNOTATION_CAP} per kind are not shown on the pull request "
+            f"({hidden[Severity.ERROR]} error(s), {hidden[Severity.WARNING]} warning(s)); "
+            "see the log above for all of them.\n"
+        )
+    return "".join(out)
+
+
+def format_junit(problems: list[Problem], files: list[str]) -> str:
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_file[p.path].append(p)
+    all_files = list(dict.fromkeys([*files, *by_file]))
+    failures = sum(1 for f in all_files if any(p.severity == Severity.ERROR for p in by_file[f]))
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<testsuite name="ptce-mono check" tests="{len(all_files)}" failures="{failures}">\n',
+    ]
+    for path in all_files:
+        errors = [p for p in by_file[path] if p.severity == Severity.ERROR]
+        out.append(f'  <testcase classname="ptce-mono" name={quoteattr(path)}>\n')
+        if errors:
+            body = "\n".join(f"{p.location()}: {p.message} [{p.code}]" for p in errors)
+            out.append(
+                f"    <failure message={quoteattr(f'{len(errors)} error(s)')}>{escape(body)}</failure>\n"
+            )
+        others = [p for p in by_file[path] if p.severity != Severity.ERROR]
+        if others:
+            body = "\n".join(f"{p.location()}: {p.severity}: {p.message} [{p.code}]" for p in others)
+            out.append(f"    <system-out>{escape(body)}</system-out>\n")
+        out.append("  </testcase>\n")
+    out.append("</testsuite>\n")
+    return "".join(out)
+
+
+def format_sarif(problems: list[Problem], version: str) -> str:
+    """SARIF 2.1.0, the format code-scanning services read."""
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    rules = sorted({p.code for p in problems})
+    results = [
+        {
+            "ruleId": p.code,
+            "level": levels[p.severity],
+            "message": {"text": p.message + (f" — {p.hint}" if p.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": p.path},
+                        "region": {"startLine": p.line, "startColumn": p.column},
+                    }
+                }
+            ],
+        }
+        for p in problems
+    ]
+    log = {
+        "version": "2.1.0",
+        "$schema": SARIF_SCHEMA,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ptce-mono",
+                        "version": version,
+                        "rules": [{"id": code, "shortDescription": {"text": code}} for code in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+_SYMBOLS = {WRITTEN: "✔", THIN: "~", GAP: "gap", MISSING: "·"}
+
+
+def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str, Any]]:
+    rows = []
+    for m in sorted(monographs, key=lambda m: m.id):
+        states = {s.id: section_state(m, s.id, grid) for s in grid.sections}
+        unknown = sorted(k for k, v in m.meta.items() if type(v).__name__ == "Unknown")
+        rows.append({"id": m.id, "status": m.status, "sections": states, "unknown_fields": unknown})
+    return rows
+
+
+def format_summary(monographs: list[Monograph], grid: Grid) -> str:
+    """Pole x section table: ✔ written, ~ thin, gap, · missing; then unknown fields."""
+    rows = completeness_rows(monographs, grid)
+    if not rows:
+        return "No monograph found.\n"
+    short = [s.id[:5] for s in grid.sections]
+    width = max(len(str(r["id"])) for r in rows) + 2
+    out = ["Completeness (✔ written, ~ thin, gap = sources silent, · missing; * required)\n"]
+    header = (
+        "pole".ljust(width)
+        + "status     "
+        + " ".join((("*" if s.required else " ") + short[i]).ljust(6) for i, s in enumerate(grid.sections))
+    )
+    out.append(header + "  unknown fields\n")
+    for r in rows:
+        states = r["sections"]
+        cells = " ".join(_SYMBOLS[states[s.id]].center(6) for s in grid.sections)
+        unknown = ", ".join(r["unknown_fields"])
+        out.append(f"{str(r['id']).ljust(width)}{str(r['status']).ljust(11)}{cells}  {unknown}\n")
+    published = sum(1 for r in rows if r["status"] == "published")
+    out.append(f"{len(rows)} monograph(s): {published} published, {len(rows) - published} draft(s)\n")
+    return "".join(out)

@@ -1,0 +1,89 @@
+"""`ptce-mono new`: a monograph skeleton generated from the grid, never written by hand.
+
+Every field is present (required ones marked), every section heading is there with its guiding
+questions as comments. The skeleton parses cleanly; `check` then lists exactly what is left.
+"""
+
+from __future__ import annotations
+
+from ptce_mono.core.text import slugify
+from ptce_mono.sources.grid import FieldSpec, Grid
+
+_PLACEHOLDER = {
+    "slug": "{id}",
+    "text": '""',
+    "choice": '""',
+    "list": "[]",
+    "year": '""',
+    "count": '""',
+    "month": '""',
+}
+
+
+def _field_lines(name: str, spec: FieldSpec, grid: Grid, pole_id: str, pole_name: str) -> list[str]:
+    allowed = grid.allowed_values(spec)
+    note = ("requis — " if spec.required else "") + spec.description
+    if allowed:
+        note += f" Valeurs : {', '.join(allowed)}."
+    lines = [f"# {note}"]
+    if name == "id":
+        lines.append(f"id: {pole_id}")
+    elif name == "name":
+        lines.append(f'name: "{pole_name}"')
+    elif name == "status":
+        lines.append("status: draft")
+    elif spec.type == "motto":
+        lines += ["motto:", '  text: ""', '  attribution: ""']
+    elif spec.type == "location":
+        lines += [
+            "location:",
+            '  commune: ""',
+            '  departement: ""  # code : "40", "2A"',
+            '  region_study: ""  # région avant 2015',
+            '  region_today: ""  # région actuelle',
+        ]
+    elif spec.type == "people":
+        lines += [f"{name}:", '  - name: ""', '    role: ""']
+    elif spec.type == "sources":
+        lines += [
+            f"{name}:",
+            '  - title: ""',
+            '    publisher: ""',
+            '    date: ""',
+            '    kind: ""  # entretien, document, page web, présentation, compte rendu',
+        ]
+    elif spec.type == "swot":
+        lines += [f"{name}:"] + [
+            f"  {q}: []" for q in ("strengths", "weaknesses", "opportunities", "threats")
+        ]
+    elif spec.type in ("summaries", "scores", "funding"):
+        lines.append(f"{name}: {{}}")
+    else:
+        placeholder = _PLACEHOLDER.get(spec.type, '""').replace("{id}", pole_id)
+        lines.append(f"{name}: {placeholder}")
+    return lines
+
+
+def scaffold(grid: Grid, pole_name: str, pole_id: str | None = None) -> str:
+    """The text of a new monograph for `pole_name`."""
+    pole_id = pole_id or slugify(pole_name)
+    front: list[str] = []
+    for name, spec in grid.fields.items():
+        if not spec.required and spec.type in ("scores",):
+            continue
+        lines = _field_lines(name, spec, grid, pole_id, pole_name)
+        if not spec.required:
+            # Optional fields stay commented out until the author has something to put there.
+            lines = [lines[0], *(f"# {line}" for line in lines[1:])]
+        front += lines
+    body = []
+    for section in grid.sections:
+        marker = "requise" if section.required else "facultative"
+        questions = "\n".join(f"     - {q}" for q in section.questions)
+        body.append(
+            f"## {section.title}\n\n"
+            f"<!-- Section {marker}, {section.min_words} mots au moins. Questions :\n{questions}\n"
+            "     Si les sources ne disent rien, écrire à la place :\n"
+            "     ::: lacune\n     Les sources consultées ne disent rien de ...\n     :::\n-->\n"
+        )
+    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n".join(body)

@@ -1,0 +1,164 @@
+"""`ptce-mono schema`: the front matter as JSON Schema, generated from the grid.
+
+Editors' YAML extensions and `check-jsonschema` use it to validate while authors type. Values
+that the grid lets an author declare unknown accept `{inconnu: "raison"}` as well.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ptce_mono.sources.grid import SWOT_QUADRANTS, FieldSpec, Grid
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _unknown(grid: Grid) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "Valeur que les sources ne donnent pas, avec la raison.",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+        "properties": {key: {"type": "string", "minLength": 1} for key in grid.unknown_keys},
+    }
+
+
+def _text(**extra: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, **extra}
+
+
+def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
+    allowed = list(grid.allowed_values(spec))
+    kind = spec.type
+    if kind == "slug":
+        schema = _text(pattern="^[a-z0-9]+(-[a-z0-9]+)*$")
+    elif kind == "choice":
+        schema = {"enum": allowed}
+    elif kind == "list":
+        schema = {"type": "array", "items": {"enum": allowed} if allowed else _text()}
+    elif kind == "year":
+        schema = {"type": "integer", "minimum": 1800, "maximum": 2099}
+    elif kind == "count":
+        schema = {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                _text(pattern="^(environ|près de|plus de|moins de|au moins) [0-9]+$"),
+            ]
+        }
+    elif kind == "month":
+        # YAML reads an unquoted 2013-10-01 as a date; JSON Schema tools see a string either way.
+        schema = _text(pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
+    elif kind == "motto":
+        schema = {
+            "anyOf": [
+                _text(),
+                {
+                    "type": "object",
+                    "required": ["text"],
+                    "additionalProperties": False,
+                    "properties": {"text": _text(), "attribution": {"type": "string"}},
+                },
+            ]
+        }
+    elif kind == "location":
+        schema = {
+            "type": "object",
+            "required": ["commune", "departement", "region_study", "region_today"],
+            "additionalProperties": False,
+            "properties": {
+                "commune": _text(),
+                "departement": _text(pattern="^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$"),
+                "region_study": {"enum": list(grid.vocabularies["region_study"].values)},
+                "region_today": {"enum": list(grid.vocabularies["region_today"].values)},
+                "coordinates": {
+                    "type": "object",
+                    "required": ["lat", "lon"],
+                    "additionalProperties": False,
+                    "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+                },
+            },
+        }
+    elif kind == "people":
+        schema = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "role"],
+                "additionalProperties": False,
+                "properties": {"name": _text(), "role": _text()},
+            },
+        }
+    elif kind == "sources":
+        schema = {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["title", "publisher", "date", "kind"],
+                "additionalProperties": False,
+                "properties": {
+                    "title": _text(),
+                    "publisher": _text(),
+                    "date": {"type": ["string", "integer"]},
+                    "kind": {"enum": list(grid.vocabularies["source_kind"].values)},
+                    "url": _text(pattern="^https?://"),
+                    "note": _text(),
+                },
+            },
+        }
+    elif kind == "summaries":
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {s: _text() for s in grid.section_ids},
+        }
+    elif kind == "swot":
+        item = {
+            "type": "object",
+            "required": ["text"],
+            "additionalProperties": False,
+            "properties": {
+                "text": _text(),
+                "theme": {"enum": list(grid.vocabularies["swot_theme"].values)},
+                "section": {"enum": grid.section_ids},
+            },
+        }
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {q: {"type": ["array", "null"], "items": item} for q in SWOT_QUADRANTS},
+        }
+    elif kind == "scores":
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                i: {"type": "integer", "minimum": 1, "maximum": 4} for i in grid.referentiel.indicator_ids()
+            },
+        }
+    elif kind == "funding":
+        share = {"type": "integer", "minimum": 0, "maximum": 100}
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"self_financing": share, "public": share, "note": _text()},
+        }
+    else:
+        schema = _text()
+    schema["description"] = spec.description
+    if spec.type not in ("slug", "choice") or spec.name != "status":
+        return {"anyOf": [schema, _unknown(grid)], "description": spec.description}
+    return schema
+
+
+def json_schema(grid: Grid) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_DRAFT,
+        "$id": "https://ptce-mono.invalid/monograph-front-matter.schema.json",
+        "title": "Front matter of a PTCE monograph",
+        "type": "object",
+        "required": [name for name, spec in grid.fields.items() if spec.required],
+        "additionalProperties": False,
+        "properties": {name: _field_schema(spec, grid) for name, spec in grid.fields.items()},
+    }

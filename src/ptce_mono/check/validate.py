@@ -1,0 +1,264 @@
+"""Validate stage: the grid's rules applied to parsed monographs, one file and the whole corpus."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptce_mono.core.machine import available_cores
+from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.monograph import Monograph, parse_monograph
+
+# Completeness of one section, as the summary table and the cross-case matrix show it.
+WRITTEN, THIN, GAP, MISSING = "written", "thin", "gap", "missing"
+
+
+def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
+    spec = grid.section(section_id)
+    found = [s for s in monograph.sections if s.id == section_id]
+    if not found:
+        return MISSING
+    section = found[0]
+    if section.is_gap:
+        return GAP
+    if section.words == 0:
+        return MISSING
+    return THIN if section.words < spec.min_words else WRITTEN
+
+
+def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
+    """Problems of one monograph: those found while parsing, then the grid's section rules."""
+    problems = ProblemList(monograph.path)
+    problems.items.extend(monograph.problems)
+    if not monograph.meta and not monograph.sections:
+        return problems.items
+    published = monograph.is_published
+    # Incomplete drafts are expected: what would fail a published monograph only warns on a draft.
+    severity = Severity.ERROR if published else Severity.WARNING
+    seen: dict[str, Position] = {}
+    last_index = -1
+    order = grid.section_ids
+    for section in monograph.sections:
+        if section.id is None:
+            continue
+        if section.id in seen:
+            problems.error(
+                section.position,
+                "duplicate-section",
+                f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
+                "Merge the two sections.",
+            )
+            continue
+        seen[section.id] = section.position
+        index = order.index(section.id)
+        if index < last_index:
+            problems.warning(
+                section.position,
+                "section-order",
+                f"`{section.heading}` comes after a section that follows it in the grid",
+                f"Grid order: {', '.join(grid.section(i).title for i in order)}.",
+            )
+        last_index = max(last_index, index)
+        spec = grid.section(section.id)
+        for gap in section.gaps:
+            problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
+        if section.is_gap:
+            if spec.required and published:
+                problems.error(
+                    section.position,
+                    "gap-in-published",
+                    f"required section `{spec.title}` is a gap in a published monograph",
+                    "A monograph whose required sections cannot be written stays `status: draft`.",
+                )
+            continue
+        if section.words == 0:
+            problems.add(
+                section.position,
+                severity,
+                "empty-section",
+                f"section `{spec.title}` is empty",
+                "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
+            )
+        elif section.words < spec.min_words:
+            problems.warning(
+                section.position,
+                "thin-section",
+                f"section `{spec.title}` has {section.words} words; "
+                f"the grid expects at least {spec.min_words}",
+            )
+    for spec in grid.sections:
+        if spec.required and spec.id not in seen:
+            problems.add(
+                Position(monograph.body_start_line, 1),
+                severity,
+                "missing-section",
+                f"required section `{spec.title}` is missing",
+                f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
+            )
+    if published:
+        swot = monograph.meta.get("swot") or {}
+        if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):
+            problems.info(
+                monograph.front_position,
+                "no-swot",
+                "this published monograph has no SWOT items: the cross-case SWOT will list it as such",
+            )
+    return problems.items
+
+
+def validate(monographs: list[Monograph], grid: Grid) -> list[Problem]:
+    """All problems of all monographs, plus those of the corpus as a whole, sorted by place."""
+    problems: list[Problem] = []
+    for monograph in monographs:
+        problems.extend(validate_monograph(monograph, grid))
+    problems.extend(_corpus_problems(monographs))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_id: dict[str, list[Monograph]] = defaultdict(list)
+    for monograph in monographs:
+        if "id" in monograph.meta:
+            by_id[monograph.id].append(monograph)
+            stem = Path(monograph.path).stem
+            if stem != monograph.id:
+                problems.append(
+                    Problem(
+                        monograph.path,
+                        Position(),
+                        Severity.WARNING,
+                        "file-name",
+                        f"the file name `{stem}` differs from the id `{monograph.id}`",
+                        f"Rename the file `{monograph.id}.md`.",
+                    )
+                )
+    for pole_id, group in by_id.items():
+        if len(group) > 1:
+            for monograph in group:
+                others = ", ".join(m.path for m in group if m is not monograph)
+                problems.append(
+                    Problem(
+                        monograph.path,
+                        Position(),
+                        Severity.ERROR,
+                        "duplicate-id",
+                        f"the id `{pole_id}` is also used by {others}",
+                        "Each pole needs its own id.",
+                    )
+                )
+    return problems
+
+
+def find_monographs(paths: list[str | Path], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """The Markdown files named by `paths` (files, or folders searched recursively), sorted.
+
+    A file that is a link to a place outside `root` is reported, not read: a corpus must not
+    make the tool read, and print, files from elsewhere on the machine.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                found.extend(
+                    Path(folder) / f
+                    for f in sorted(files)
+                    if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md"
+                )
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(
+                Problem(str(path), Position(), Severity.ERROR, "no-such-file", "no such file or folder")
+            )
+    if root is not None:
+        base = root.resolve()
+        kept = []
+        for path in found:
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                problems.append(
+                    Problem(
+                        _display(path, base),
+                        Position(),
+                        Severity.ERROR,
+                        "link-outside",
+                        "the file is a link to a place outside the project; it is not read",
+                        "Copy the monograph into the project instead of linking to it.",
+                    )
+                )
+            else:
+                kept.append(path)
+        found = kept
+    return sorted(dict.fromkeys(found)), problems
+
+
+@dataclass
+class CheckResult:
+    monographs: list[Monograph]
+    problems: list[Problem]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+PARALLEL_THRESHOLD = 200
+
+
+def _parse_chunk(args: tuple[list[Path], list[str], Grid, bool]) -> list[Monograph]:
+    files, shown, grid, keep_text = args
+    return [
+        parse_monograph(f, grid, display_path=s, keep_text=keep_text)
+        for f, s in zip(files, shown, strict=True)
+    ]
+
+
+def _parse_all(
+    files: list[Path], shown: list[str], grid: Grid, jobs: int | None, keep_text: bool = True
+) -> list[Monograph]:
+    """Parse in worker processes when the corpus is large enough to repay starting them."""
+    workers = min(jobs or available_cores(), 8)
+    if workers < 2 or len(files) < PARALLEL_THRESHOLD:
+        return _parse_chunk((files, shown, grid, keep_text))
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(files) // workers)
+    chunks = [(files[i : i + size], shown[i : i + size], grid, keep_text) for i in range(0, len(files), size)]
+    # This process parses the first chunk itself while the workers take the others: one process
+    # fewer to start, and its results need no pickling.
+    with ProcessPoolExecutor(len(chunks) - 1) as pool:
+        others = pool.map(_parse_chunk, chunks[1:])
+        first = _parse_chunk(chunks[0])
+        return first + [m for part in others for m in part]
+
+
+def check_paths(
+    paths: list[str | Path],
+    grid: Grid,
+    root: Path | None = None,
+    jobs: int | None = None,
+    keep_text: bool = True,
+) -> CheckResult:
+    """Parse and validate every monograph under `paths`.
+
+    `keep_text=False` drops section bodies once counted: checking needs only their measures,
+    and shipping the text back from worker processes would cost more than the parsing.
+    """
+    base = (root or Path.cwd()).resolve()
+    files, problems = find_monographs(paths, base)
+    shown = [_display(f, base) for f in files]
+    monographs = _parse_all(files, shown, grid, jobs, keep_text)
+    problems.extend(validate(monographs, grid))
+    return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.absolute().relative_to(base))
+    except ValueError:
+        return str(path)

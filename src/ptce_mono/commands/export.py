@@ -1,0 +1,63 @@
+"""Export stage: the dossier for co-authors who work in Word, LibreOffice or an e-reader.
+
+The same HTML as the PDF (French typography included) goes through pandoc, bundled by
+pypandoc-binary. pandoc runs with no network access to resources: the HTML holds no external
+reference, the map being inlined as data.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.core.errors import RenderError
+from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.sources.resources import template_folders
+
+FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
+
+
+def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = None) -> Path:
+    """Write the dossier as `fmt` (docx, odt or epub) to `target`, atomically."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown export format `{fmt}`; use one of {', '.join(FORMATS)}")
+    import pypandoc
+
+    prepared = prepare_dossier(project, drafts)
+    title = prepared.rendered.model.config.title
+    # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
+    html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
+    extra = [
+        "--metadata",
+        f"title={title}",
+        "--metadata",
+        "lang=fr-FR",
+        "--metadata",
+        "toc-title=Sommaire",
+        "--toc",
+    ]
+    if fmt == "docx":
+        # pandoc's own reference document with the dossier's fonts (Source Serif Pro for text,
+        # Source Sans Pro for headings) and French as the language: Word applies its styles.
+        reference = next(
+            (f / "reference.docx" for f in template_folders(project) if (f / "reference.docx").is_file()),
+            None,
+        )
+        if reference is not None:
+            extra += ["--reference-doc", str(reference)]
+    with tempfile.TemporaryDirectory(prefix="ptce-export-") as work:
+        out = Path(work) / f"dossier.{fmt}"
+        try:
+            pypandoc.convert_text(
+                html,
+                FORMATS[fmt],
+                format="html",
+                outputfile=str(out),
+                extra_args=extra,
+            )
+        except (RuntimeError, OSError) as exc:
+            raise RenderError(f"pandoc could not write {fmt}: {exc}") from None
+        write_bytes_atomic(target, out.read_bytes())
+    return target

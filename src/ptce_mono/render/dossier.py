@@ -1,0 +1,425 @@
+"""Render stage: dossier settings and ordered monographs -> one HTML document, and its plain model.
+
+Monograph text goes through markdown-it with raw HTML off (it is escaped, never passed through);
+links are kept only for http, https and mailto, and an image becomes its alternative text in
+brackets: nothing an author writes can make the typesetter fetch a file. Templates autoescape
+and are looked up in the project's `templates/` first, then in the packaged defaults. French
+typography is applied last, to every text node of the finished document.
+
+Part 3 and the annexes are slots: `render_dossier(..., analysis_html=..., annexes_html=...)`
+places the cross-case analysis there without changing the page structure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from ptce_mono.analysis.crosscase import TYPOLOGY_ATTRIBUTES, TypologyTable, typology_table
+from ptce_mono.core.errors import RenderError
+from ptce_mono.render.figures import departement_name
+from ptce_mono.render.typography import french_html
+from ptce_mono.sources.config import DossierConfig
+from ptce_mono.sources.fields import Count, Unknown
+from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.monograph import Monograph
+from ptce_mono.sources.resources import template_folders
+
+MONTHS = (
+    *("janvier", "février", "mars", "avril", "mai", "juin"),
+    *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
+)
+NOT_DOCUMENTED = "non documenté"
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+_NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+
+
+def _links_and_images(state: StateCore) -> None:
+    """Drop links to anything but the web or mail (their text stays); print images as [alt]."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        open_links: list[bool] = []
+        for token in block.children:
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "").strip().lower()
+                open_links.append(href.startswith(LINK_SCHEMES))
+                if open_links[-1]:
+                    kept.append(token)
+            elif token.type == "link_close":
+                if open_links.pop():
+                    kept.append(token)
+            elif token.type == "image":
+                words = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
+                alt = "".join(words)
+                text = Token("text", "", 0)
+                text.content = f"[{alt.strip() or 'image'}]"
+                kept.append(text)
+            else:
+                kept.append(token)
+        block.children = kept
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Every link is parsed, then filtered: a refused address stays readable as its link text
+    # instead of reappearing as raw `[text](javascript:...)`.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.core.ruler.push("ptce_links_images", _links_and_images)
+    return md
+
+
+_MD = _markdown()
+
+
+def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int = 0) -> str:
+    """HTML of Markdown `text`, its shallowest heading becoming `<h{top}>`.
+
+    With `anchor` and `first_line` (the number `text`'s first line takes), every top-level block
+    gets the id `<anchor>--L<line>`: statements quoted elsewhere can link to their paragraph.
+    """
+    tokens = _MD.parse(text)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = top - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
+        if anchor and first_line and token.level == 0 and token.nesting == 1 and token.map:
+            token.attrSet("id", f"{anchor}--L{first_line + token.map[0]}")
+    return str(_MD.renderer.render(tokens, _MD.options, {}))
+
+
+# -- values -------------------------------------------------------------------------------------
+
+
+def french_month(value: str | dt.date) -> str:
+    """`2013-10` or a date -> `octobre 2013`."""
+    if isinstance(value, dt.date):
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    year, _, rest = value.partition("-")
+    month = rest[:2]
+    if month.isdigit() and 1 <= int(month) <= 12:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return value
+
+
+@cache
+def departement_label(code: str | None) -> str:
+    """`40` -> `Landes (40)`; a code without a known name is printed as it is."""
+    if not code:
+        return NOT_DOCUMENTED
+    name = departement_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a chapter's key-facts box; `reason` says why a value is not documented."""
+
+    label: str
+    value: str
+    undocumented: bool = False
+    reason: str = ""
+    wide: bool = False  # a long value: printed across the box, not in one of its two columns
+
+
+def fact(label: str, value: Any, wide: bool = False) -> Fact:
+    if value is None or value == [] or isinstance(value, Unknown):
+        reason = value.reason if isinstance(value, Unknown) else ""
+        return Fact(label, NOT_DOCUMENTED, True, reason, wide)
+    if isinstance(value, list):
+        return Fact(label, ", ".join(str(v) for v in value), wide=wide)
+    text = str(value) if isinstance(value, (Count, int, str)) else repr(value)
+    return Fact(label, text, wide=wide)
+
+
+# -- model --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    id: str
+    anchor: str
+    title: str
+    html: str
+    gaps: tuple[str, ...]
+
+
+@dataclass
+class Chapter:
+    number: str  # "2.1"
+    pole: str
+    anchor: str
+    name: str
+    short_name: str
+    title: str  # "Pôle Sud Aquitain (Aquitaine)"
+    draft: bool
+    location: dict[str, Any]
+    motto: dict[str, str] | None
+    facts: list[Fact]
+    interviewees: list[dict[str, str]]
+    sections: list[RenderedSection]
+    authors: list[str]
+    date_written: str
+    sources: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    anchor: str
+    number: str
+    title: str
+    draft: bool = False
+
+
+@dataclass
+class DossierModel:
+    """Everything the templates see, as plain data."""
+
+    config: DossierConfig
+    grid: Grid
+    chapters: list[Chapter]
+    typology: list[TypologyTable]
+    editorial: dict[str, str]  # part -> HTML
+    edition: str  # "novembre 2026"
+    drafts_left_out: list[str] = field(default_factory=list)
+    analysis_html: str | None = None
+    annexes_html: str | None = None
+    map_html: str | None = None
+
+    @property
+    def pole_names(self) -> dict[str, str]:
+        return {c.pole: c.short_name for c in self.chapters}
+
+    @property
+    def has_drafts(self) -> bool:
+        return any(c.draft for c in self.chapters)
+
+
+@dataclass
+class RenderedDossier:
+    html: str
+    model: DossierModel
+    toc: list[TocEntry]
+
+
+def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
+    meta = monograph.meta
+    location: dict[str, Any] = meta.get("location") or {}
+    region = location.get("region_study")
+    today = location.get("region_today")
+    where = (location.get("commune"), departement_label(location.get("departement")))
+    place = ", ".join(x for x in where if x)
+    changed = region and today and today != region
+    region_text = f"{region} (aujourd’hui {today})" if changed else region
+    people = list(meta.get("interviewees") or [])
+    facts = [
+        fact("Implantation", place or None),
+        fact("Région", region_text),
+        fact("Territoire", meta.get("territory_types")),
+        fact("Activités", meta.get("activity_types")),
+        fact("Début de la coopération", meta.get("year_cooperation_began")),
+        fact("Constitution en pôle", meta.get("year_pole_formed")),
+        fact("Structures membres", meta.get("member_count")),
+        fact("Emplois", meta.get("jobs")),
+        fact("Forme juridique", meta.get("legal_form")),
+        fact("Structure porteuse", meta.get("carrier"), wide=True),
+        fact("Lieu commun", meta.get("shared_place"), wide=True),
+        fact(
+            "Personnes interviewées",
+            "; ".join(f"{p['name']}, {p['role']}" if p.get("role") else p["name"] for p in people)
+            or "aucun entretien",
+            wide=True,
+        ),
+    ]
+    order = grid.section_ids
+    sections = [
+        RenderedSection(
+            section.id,
+            f"{monograph.id}--{section.id}",
+            grid.section(section.id).title,
+            render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1) if section.words else "",
+            tuple(gap.reason for gap in section.gaps),
+        )
+        for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
+        if section.id is not None
+    ]
+    motto = meta.get("motto")
+    name = monograph.name
+    return Chapter(
+        number=number,
+        pole=monograph.id,
+        anchor=f"pole-{monograph.id}",
+        name=name,
+        short_name=str(meta.get("short_name") or name),
+        title=f"{name} ({region})" if region else name,
+        draft=not monograph.is_published,
+        location=location,
+        motto=motto if isinstance(motto, dict) and motto.get("text") else None,
+        facts=facts,
+        interviewees=people,
+        sections=sections,
+        authors=[str(a) for a in meta.get("authors") or []],
+        date_written=french_month(str(meta.get("date_written") or "")) or NOT_DOCUMENTED,
+        sources=list(meta.get("sources") or []),
+    )
+
+
+def read_editorial(config: DossierConfig) -> dict[str, str]:
+    """The editorial texts named by the settings, as HTML, by part."""
+    html: dict[str, str] = {}
+    for part, path in config.editorial.items():
+        try:
+            html[part] = render_markdown(path.read_text(encoding="utf-8"), top=3)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RenderError(f"{path}: cannot read the editorial text: {exc}") from None
+    return html
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal; every character that could end it or the <style> is hex-escaped."""
+    escaped = "".join(c if c.isalnum() or c in " .,-_'’|/()" else f"\\{ord(c):x} " for c in value)
+    return Markup(f'"{escaped}"')
+
+
+def upper_first(value: str) -> str:
+    """`désindustrialisé` -> `Désindustrialisé`, leaving `SCIC` as it is (unlike `capitalize`)."""
+    return value[:1].upper() + value[1:]
+
+
+def w3c_date(value: dt.date) -> str:
+    """The form WeasyPrint reads from `<meta name=dcterms.created>` into the PDF's dates."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def make_environment(project: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(project)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["month"] = french_month
+    env.filters["css_string"] = css_string
+    env.filters["departement"] = departement_label
+    env.filters["upper_first"] = upper_first
+    env.filters["w3c_date"] = w3c_date
+    return env
+
+
+class _Headings(HTMLParser):
+    """The h1 and h2 with an id, in document order: they make the Sommaire and the bookmarks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[TocEntry] = []
+        self._open: tuple[str, str, bool, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("h1", "h2") and self._open is None and values.get("id"):
+            self._open = (tag, values["id"] or "", values.get("data-status") == "draft", [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == self._open[0]:
+            name, anchor, draft, parts = self._open
+            text = " ".join("".join(parts).split())
+            numbered = _NUMBERED.match(text)
+            number, title = numbered.groups() if numbered else ("", text)
+            self.entries.append(TocEntry(int(name[1]), anchor, number, title, draft))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open[3].append(data)
+
+
+_HEADING = re.compile(r"<h([12])\b[^>]*>.*?</h\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def table_of_contents(body: str) -> list[TocEntry]:
+    collector = _Headings()
+    # Only the headings are parsed: parsing the whole body took a third of a second at 64 poles.
+    for heading in _HEADING.finditer(body):
+        collector.feed(heading.group(0))
+    collector.close()
+    return collector.entries
+
+
+def render_dossier(
+    project: Path,
+    config: DossierConfig,
+    grid: Grid,
+    monographs: list[Monograph],
+    *,
+    edition: dt.date,  # printed on the cover and stored as the PDF's dates
+    drafts_left_out: list[str] | None = None,
+    analysis_html: str | None = None,
+    annexes_html: str | None = None,
+    map_html: str | None = None,
+    editorial: dict[str, str] | None = None,
+    env: Environment | None = None,
+) -> RenderedDossier:
+    """The whole dossier as one HTML document. `monographs` are those to print, in order.
+
+    `analysis_html` fills part 3 (a short statement stands in for it when None) and
+    `annexes_html` adds the annexes after it; their h1/h2 with ids join the Sommaire.
+    """
+    env = env or make_environment(project)
+    chapters = [chapter_for(m, f"2.{i}", grid) for i, m in enumerate(monographs, 1)]
+    typology = [
+        typology_table(monographs, grid, attribute, title, config.reference_year)
+        for attribute, title in TYPOLOGY_ATTRIBUTES
+    ]
+    model = DossierModel(
+        config=config,
+        grid=grid,
+        chapters=chapters,
+        typology=typology,
+        editorial=editorial if editorial is not None else read_editorial(config),
+        edition=french_month(edition),
+        drafts_left_out=list(drafts_left_out or []),
+        analysis_html=analysis_html,
+        annexes_html=annexes_html,
+        map_html=map_html,
+    )
+    context = {"model": model, "config": config, "chapters": chapters, "edition": edition}
+    body = env.get_template("partials/body.html").render(context)
+    toc = table_of_contents(body)
+    page = env.get_template("dossier.html").render(context, body=Markup(body), toc=toc)
+    return RenderedDossier(french_html(page), model, toc)
+
+
+__all__ = [
+    "Chapter",
+    "DossierModel",
+    "RenderedDossier",
+    "TocEntry",
+    "make_environment",
+    "read_editorial",
+    "render_dossier",
+    "render_markdown",
+    "template_folders",
+]

@@ -1,0 +1,388 @@
+"""Parse stage: one monograph file -> front matter values and grid sections, with positions.
+
+Parsing never raises on bad input: every problem found is recorded on the monograph with its
+file:line:col, and as much as can be read is kept so that later checks still run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ptce_mono.core.problems import Position, Problem, ProblemList
+from ptce_mono.core.text import count_words, did_you_mean, normalise
+from ptce_mono.sources.fields import FieldReader
+from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.yamlsafe import Mapping, load_yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_LINE_CHARS = 20_000
+
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_OPEN = re.compile(r"^:{3,}\s*\{?\s*\.?([A-Za-zÀ-ÿ_-]+)\s*\}?\s*$")
+_DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_STRUCTURE_STARTS = frozenset(" `~:#")
+# Glyph substitutions left by the PDF extraction of the CITEGO dossier (see shared/README).
+_DAMAGED = re.compile("[ĠǀăğġͮͩΘ͗]|dž")
+_DAMAGED_FAST = re.compile("[ĠǀăğġͮͩΘ͗ž]")  # a plain character class scans much faster
+
+
+@dataclass
+class Gap:
+    reason: str
+    position: Position
+
+
+@dataclass
+class Paragraph:
+    """A block of the section's text and the line it starts on, for linking statements back."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class Section:
+    id: str | None
+    heading: str
+    position: Position
+    body: str = ""
+    words: int = 0
+    gaps: list[Gap] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    body_line: int = 0  # the file line where `body` starts
+
+    @property
+    def is_gap(self) -> bool:
+        """Only a gap: the sources say nothing on this section."""
+        return bool(self.gaps) and self.words == 0
+
+    @property
+    def anchor(self) -> str:
+        return self.id or normalise(self.heading).replace(" ", "-")
+
+
+@dataclass
+class Monograph:
+    path: str
+    meta: dict[str, Any]
+    sections: list[Section]
+    problems: list[Problem]
+    front_position: Position = field(default_factory=Position)
+    body_start_line: int = 1
+
+    @property
+    def id(self) -> str:
+        value = self.meta.get("id")
+        return value if isinstance(value, str) else Path(self.path).stem
+
+    @property
+    def name(self) -> str:
+        value = self.meta.get("name")
+        return value if isinstance(value, str) else self.id
+
+    @property
+    def status(self) -> str:
+        value = self.meta.get("status")
+        return value if isinstance(value, str) else "draft"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+def read_source(path: Path, problems: ProblemList) -> str | None:
+    """The file's text, or None with a problem saying why it cannot be read as UTF-8 text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                Position(),
+                "file-too-large",
+                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
+                f"{MAX_FILE_BYTES // 1_048_576} MiB",
+                "Is this really a monograph? Split it or remove pasted material.",
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(
+            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
+        )
+        return None
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        problems.error(
+            _byte_position(data, offset),
+            "binary-file",
+            f"the file contains binary data (NUL byte at offset {offset})",
+            "A monograph is a Markdown text file.",
+        )
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        problems.warning(
+            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(
+            _byte_position(data, exc.start),
+            "not-utf8",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
+        )
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _byte_position(data: bytes, offset: int) -> Position:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return Position(line, offset - start + 1)
+
+
+def parse_monograph(
+    path: str | Path, grid: Grid, display_path: str | None = None, keep_text: bool = True
+) -> Monograph:
+    """Read one monograph. Problems are on the result; this never raises on bad content."""
+    file_path = Path(path)
+    shown = display_path or str(path)
+    problems = ProblemList(shown)
+    text = read_source(file_path, problems)
+    if text is None:
+        return Monograph(shown, {}, [], problems.items)
+    return parse_text(text, grid, shown, problems, keep_text)
+
+
+def parse_text(
+    text: str, grid: Grid, shown: str, problems: ProblemList | None = None, keep_text: bool = True
+) -> Monograph:
+    problems = problems or ProblemList(shown)
+    lines = text.split("\n")
+    for number, line in enumerate(lines if len(text) > MAX_LINE_CHARS else [], 1):
+        if len(line) > MAX_LINE_CHARS:
+            problems.warning(
+                Position(number, 1),
+                "long-line",
+                f"line {number} is {len(line):,} characters long",
+                "Such lines usually come from a bad paste; break it into paragraphs.",
+            )
+    meta: dict[str, Any] = {}
+    body_start = 1
+    front_position = Position(1, 1)
+    if not text.strip():
+        problems.error(
+            Position(), "empty-file", "the file is empty", 'Start from `ptce-mono new "Nom du pôle"`.'
+        )
+        return Monograph(shown, meta, [], problems.items)
+    if lines[0].strip() != "---":
+        problems.error(
+            Position(1, 1),
+            "no-front-matter",
+            "the file does not start with front matter (a `---` line)",
+            "The first line must be `---`, then the fields, then a closing `---`.",
+        )
+    else:
+        closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if closing is None:
+            problems.error(
+                Position(1, 1),
+                "front-matter-unclosed",
+                "the front matter opened on line 1 is never closed",
+                "Add a line `---` after the last field.",
+            )
+            body_start = len(lines) + 1
+        else:
+            front = load_yaml("\n".join(lines[1:closing]), problems, line_offset=1)
+            if isinstance(front, Mapping):
+                meta = FieldReader(grid, problems).read_all(front, front_position)
+            body_start = closing + 2
+    for number, line in enumerate(lines if _DAMAGED_FAST.search(text) else [], 1):
+        match = _DAMAGED.search(line)
+        if match:
+            problems.error(
+                Position(number, match.start() + 1),
+                "damaged-text",
+                f"text damaged by a PDF extraction (`{match.group(0)}`)",
+                "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
+            )
+    sections = _scan_sections(lines, body_start, grid, problems, keep_text)
+    return Monograph(shown, meta, sections, problems.items, front_position, body_start)
+
+
+def _blank_comments(text: str) -> str:
+    """Replace HTML comments by blanks, keeping line breaks so positions still hold."""
+    if "<!--" not in text:
+        return text
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _scan_sections(
+    lines: list[str], body_start: int, grid: Grid, problems: ProblemList, keep_text: bool
+) -> list[Section]:
+    index = grid.heading_index()
+    body_lines = _blank_comments("\n".join(lines[body_start - 1 :])).split("\n")
+    sections: list[Section] = []
+    current: Section | None = None
+    buffer: list[tuple[int, str]] = []
+    fence: str | None = None
+    gap_open: tuple[int, list[str]] | None = None
+    stray_text_line: int | None = None
+
+    def close_section() -> None:
+        if current is not None:
+            _finish(current, buffer, keep_text)
+
+    for offset, line in enumerate(body_lines):
+        number = body_start + offset
+        # Most lines are prose: only these first characters can open a fence, a div or a heading.
+        if not fence and gap_open is None and current is not None and line[:1] not in _STRUCTURE_STARTS:
+            buffer.append((number, line))
+            continue
+        fence_match = _FENCE.match(line)
+        if fence:
+            if (
+                fence_match
+                and fence_match.group(1)[0] == fence[0]
+                and len(fence_match.group(1)) >= len(fence)
+            ):
+                fence = None
+            buffer.append((number, line))
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            buffer.append((number, line))
+            continue
+        if gap_open is not None:
+            if _DIV_CLOSE.match(line):
+                reason = " ".join(x.strip() for x in gap_open[1] if x.strip())
+                if current is not None:
+                    if not reason:
+                        problems.error(
+                            Position(gap_open[0], 1),
+                            "gap-without-reason",
+                            "a gap marker must say why the section cannot be written",
+                        )
+                    current.gaps.append(Gap(reason, Position(gap_open[0], 1)))
+                gap_open = None
+            else:
+                gap_open[1].append(line)
+            continue
+        div = _DIV_OPEN.match(line)
+        if div and div.group(1).lower() in grid.gap_names:
+            gap_open = (number, [])
+            if current is None:
+                problems.error(
+                    Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section"
+                )
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            title = (heading.group(2) or "").strip()
+            if level == 1:
+                problems.warning(
+                    Position(number, 1),
+                    "heading-level",
+                    f"`# {title}` is a level-1 heading",
+                    "Sections are `##` headings; the pole's name comes from the front matter.",
+                )
+                continue
+            if level == 2:
+                close_section()
+                buffer = []
+                current = _open_section(title, Position(number, 1), index, grid, problems)
+                sections.append(current)
+                continue
+            if current is None:
+                problems.warning(
+                    Position(number, 1),
+                    "heading-level",
+                    f"`{'#' * level} {title}` comes before the first `##` section",
+                    "Use `##` for grid sections; `###` only inside a section.",
+                )
+                continue
+        if current is None:
+            if line.strip() and stray_text_line is None:
+                stray_text_line = number
+            continue
+        buffer.append((number, line))
+    if gap_open is not None:
+        problems.error(
+            Position(gap_open[0], 1),
+            "gap-unclosed",
+            "the gap marker opened here is never closed",
+            "Close it with a line `:::`.",
+        )
+    close_section()
+    if stray_text_line is not None:
+        problems.warning(
+            Position(stray_text_line, 1),
+            "text-outside-section",
+            "text before the first `##` section is not part of any section and is not printed",
+        )
+    return sections
+
+
+def _open_section(
+    title: str, position: Position, index: dict[str, str], grid: Grid, problems: ProblemList
+) -> Section:
+    explicit = _EXPLICIT_ID.search(title)
+    if explicit:
+        section_id = explicit.group(1)
+        title = title[: explicit.start()].strip()
+        if section_id not in grid.section_ids:
+            problems.error(
+                position,
+                "unknown-section",
+                f"`{{#{section_id}}}` is not a grid section id",
+                did_you_mean(section_id, grid.section_ids),
+            )
+            return Section(None, title, position)
+        return Section(section_id, title, position)
+    found = index.get(normalise(title))
+    if found is None:
+        titles = [s.title for s in grid.sections]
+        hint = did_you_mean(title, titles + [a for s in grid.sections for a in s.aliases])
+        problems.error(
+            position,
+            "unknown-heading",
+            f"`## {title}` is not a section of the grid",
+            hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.",
+        )
+    return Section(found, title, position)
+
+
+def _finish(section: Section, buffer: list[tuple[int, str]], keep_text: bool) -> None:
+    first = next((i for i, (_, line) in enumerate(buffer) if line.strip()), len(buffer))
+    body = "\n".join(line for _, line in buffer[first:]).rstrip()
+    section.words = count_words(body)
+    if not keep_text:
+        return
+    section.body = body
+    section.body_line = buffer[first][0] if first < len(buffer) else 0
+    paragraph: list[str] = []
+    start = 0
+    for number, line in [*buffer, (0, "")]:
+        if line.strip():
+            if not paragraph:
+                start = number
+            paragraph.append(line)
+        elif paragraph:
+            section.paragraphs.append(Paragraph(start, "\n".join(paragraph)))
+            paragraph = []

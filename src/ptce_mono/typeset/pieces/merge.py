@@ -1,0 +1,262 @@
+"""Merge the typeset pieces of the dossier into one PDF, as if it had been typeset in one pass.
+
+- pages: the front piece's file is the base (its catalog, language and document information),
+  the other pieces' pages follow in order; the merged page count must be the sum of the parts.
+- page numbers: the pieces are typeset without them; a stamp document, one page per page of the
+  dossier with only the page-number margin box, is laid over them.
+- named destinations: every piece's anchors, pointing at the merged pages; links a piece could
+  not resolve (`ptce-anchor:<id>`, see chunks.py) become internal links again.
+- outline: rebuilt from the pieces' bookmarks with their levels, across pieces.
+- fonts: each piece embeds its own subset of each face. Glyph ids are kept by the subsetter, so
+  one subset of the original face holding every glyph used anywhere replaces them all.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
+
+from ptce_mono.core.errors import RenderError
+from ptce_mono.typeset.layout import Layout
+from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
+
+LOGGER = logging.getLogger("ptce_mono.typeset.pieces.merge")
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF space is in points
+
+
+@dataclass
+class Piece:
+    pdf: Path
+    layout: Layout
+
+
+def _subset_prefix_removed(base_font: str) -> str:
+    name = base_font.lstrip("/")
+    return name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
+
+
+def cid_widths(font: pikepdf.Object) -> dict[int, float]:
+    """Glyph widths (thousandths of an em) of a Type0 font, from its CIDFont's /W array:
+    `c [w1 w2 ...]` and `c_first c_last w` forms."""
+    widths: dict[int, float] = {}
+    items = list(font.DescendantFonts[0].get("/W", []))
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        follower = items[index + 1]
+        if isinstance(follower, pikepdf.Array):
+            widths.update((first + offset, float(w)) for offset, w in enumerate(follower))
+            index += 2
+        else:
+            widths.update(dict.fromkeys(range(first, int(follower) + 1), float(items[index + 2])))
+            index += 3
+    return widths
+
+
+_DROPPED_TABLES = ("GSUB", "GPOS", "BASE", "JSTF", "DSIG", "SVG ")  # as WeasyPrint drops them
+
+
+def _subset(original: bytes, glyphs: set[int]) -> bytes:
+    """The face cut down to `glyphs`, which keep their ids. HarfBuzz's subsetter, through
+    uharfbuzz, does in milliseconds what fontTools' takes a few hundred for."""
+    import uharfbuzz
+
+    request = uharfbuzz.SubsetInput()
+    for glyph in sorted(glyphs):
+        request.glyph_set.add(glyph)
+    flags = uharfbuzz.SubsetFlags
+    request.flags = (
+        flags.RETAIN_GIDS
+        | flags.DESUBROUTINIZE
+        | flags.NO_HINTING
+        | flags.NOTDEF_OUTLINE
+        | flags.PASSTHROUGH_UNRECOGNIZED
+    )
+    dropped = request.sets(uharfbuzz.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in _DROPPED_TABLES:
+        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
+    face = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob(original)), request)
+    if face is None:
+        raise RenderError("a font face of the dossier could not be subset")
+    return bytes(face.blob.data)
+
+
+def postscript_name(font_file: bytes) -> str | None:
+    """The PostScript name of an embedded font file; None when it cannot be read."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        return str(TTFont(io.BytesIO(font_file), lazy=True)["name"].getDebugName(6))
+    except Exception:  # a font that cannot be read is simply not recognised
+        return None
+
+
+def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> int:
+    """Replace the per-piece subsets of each face by one; `originals(postscript_name)` gives the
+    face's original file. Returns the number of embedded font files removed."""
+    descriptors: dict[str, list[pikepdf.Object]] = {}
+    glyphs: dict[str, set[int]] = {}
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+        for _key, font in fonts.items():
+            if font.objgen in seen or font.get("/Subtype") != Name.Type0:
+                continue
+            seen.add(font.objgen)
+            cid_font = font.DescendantFonts[0]
+            descriptor = cid_font.get("/FontDescriptor")
+            if descriptor is None or "/W" not in cid_font:
+                continue
+            face = _subset_prefix_removed(str(cid_font.BaseFont))
+            descriptors.setdefault(face, []).append(descriptor)
+            glyphs.setdefault(face, set()).update(cid_widths(font))
+    removed = 0
+    for face, holders in descriptors.items():
+        files = [(key, d[key]) for d in holders for key in ("/FontFile2", "/FontFile3") if key in d]
+        if len(files) < 2:
+            continue
+        # The subset keeps the face's PostScript name: it says which original to take.
+        name = postscript_name(files[0][1].read_bytes())
+        original = originals(name) if name else None
+        if original is None:
+            continue
+        subset = _subset(original, glyphs[face] | {0})
+        key, first = files[0]
+        shared = pikepdf.Stream(pdf, subset)
+        for name in ("/Subtype", "/Length1"):
+            if name in first.stream_dict:
+                shared.stream_dict[name] = first.stream_dict[name]
+        if "/Length1" in shared.stream_dict:
+            shared.stream_dict.Length1 = len(subset)
+        shared = pdf.make_indirect(shared)
+        for descriptor in holders:
+            if key in descriptor:
+                descriptor[key] = shared
+                removed += 1
+        removed -= 1
+    return max(removed, 0)
+
+
+def _bookmark_tree(
+    bookmarks: list[tuple[int, int, str, float, float]], heights: list[float]
+) -> list[OutlineItem]:
+    roots: list[OutlineItem] = []
+    stack: list[tuple[int, OutlineItem]] = []
+    for page, level, label, x, y in bookmarks:
+        item = OutlineItem(label, page, "XYZ", left=x * PX_TO_PT, top=(heights[page] - y) * PX_TO_PT, zoom=0)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(item)
+        stack.append((level, item))
+    return roots
+
+
+def merge_pieces(
+    pieces: list[Piece], stamps: bytes, target: Path, originals: Callable[[str], bytes | None]
+) -> int:
+    """Write the merged dossier to `target` (the caller renames it into place); its page count."""
+    expected = sum(piece.layout.pages for piece in pieces)
+    merged = Pdf.open(pieces[0].pdf)
+    opened = []
+    try:
+        for piece in pieces[1:]:
+            source = Pdf.open(piece.pdf)
+            opened.append(source)
+            with warnings.catch_warnings():  # the named destinations are rebuilt below
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                merged.pages.extend(source.pages)
+        if len(merged.pages) != expected:
+            raise RenderError(
+                f"the merged dossier has {len(merged.pages)} pages, its pieces {expected}: "
+                "build with --single-pass and report the problem"
+            )
+        heights: list[float] = []
+        bookmarks: list[tuple[int, int, str, float, float]] = []
+        anchors: dict[str, tuple[int, float, float]] = {}
+        for piece in pieces:
+            offset = len(heights)
+            heights.extend(piece.layout.page_heights)
+            for name, (page, x, y) in piece.layout.anchors.items():
+                anchors.setdefault(name, (offset + page, x, y))
+            bookmarks.extend((offset + p, lv, label, x, y) for p, lv, label, x, y in piece.layout.bookmarks)
+
+        dests = NameTree.new(merged)
+        for name in sorted(anchors):
+            page, x, y = anchors[name]
+            dests[name] = Array(
+                [merged.pages[page].obj, Name.XYZ, x * PX_TO_PT, (heights[page] - y) * PX_TO_PT, 0]
+            )
+        merged.Root.Names = Dictionary(Dests=dests.obj)
+        _relink(merged, set(anchors))
+
+        if "/Outlines" in merged.Root:
+            del merged.Root["/Outlines"]
+        with merged.open_outline() as outline:
+            outline.root.extend(_bookmark_tree(bookmarks, heights))
+        if bookmarks:
+            merged.Root.PageMode = Name.UseOutlines
+
+        stamp_pdf = Pdf.open(io.BytesIO(stamps))
+        opened.append(stamp_pdf)
+        if len(stamp_pdf.pages) != len(merged.pages):
+            raise RenderError(
+                f"the page-number stamps have {len(stamp_pdf.pages)} pages for {len(merged.pages)}"
+            )
+        for index, (merged_page, stamp) in enumerate(zip(merged.pages, stamp_pdf.pages, strict=True)):
+            _overlay(merged, merged_page, stamp, f"/PtceStamp{index}")
+
+        removed = share_font_subsets(merged, originals)
+        LOGGER.info("merged %d pieces, %d pages; %d font subsets shared", len(pieces), expected, removed)
+        merged.save(
+            target,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return len(merged.pages)
+    finally:
+        for source in opened:
+            source.close()
+        merged.close()
+
+
+def _overlay(pdf: Pdf, page: pikepdf.Page, stamp: pikepdf.Page, name: str) -> None:
+    """`stamp` drawn over `page` as a form XObject. (pikepdf's add_overlay names the XObject at
+    random, and the same sources must give the same bytes.)"""
+    form = pdf.copy_foreign(stamp.as_form_xobject())
+    if "/Resources" not in page.obj:
+        page.obj.Resources = Dictionary()
+    resources = page.obj.Resources
+    if "/XObject" not in resources:
+        resources.XObject = Dictionary()
+    resources.XObject[name] = form
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, f"\nQ\nq {name} Do Q\n".encode()))
+
+
+def _relink(pdf: Pdf, anchors: set[str]) -> None:
+    """Links a piece left as `ptce-anchor:<id>` become links to the named destination <id>."""
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", Array()):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != Name.URI:
+                continue
+            uri = str(action.get("/URI", ""))
+            if not uri.startswith(FOREIGN_SCHEME):
+                continue
+            target = uri[len(FOREIGN_SCHEME) :]
+            if target in anchors:
+                del annotation["/A"]
+                annotation.Dest = String(target)
+                if "/Contents" in annotation:
+                    annotation.Contents = String(target)
+
+
+__all__ = ["Piece", "cid_widths", "merge_pieces", "postscript_name", "share_font_subsets"]

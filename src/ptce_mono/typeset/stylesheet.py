@@ -1,0 +1,33 @@
+"""The dossier's stylesheet, the folders the sandbox serves, and the same document for a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ptce_mono.core.errors import RenderError
+from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
+
+STYLESHEET = "dossier.css"
+
+
+def find_stylesheet(templates: list[Path]) -> Path:
+    for folder in templates:
+        if (folder / STYLESHEET).is_file():
+            return folder / STYLESHEET
+    raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
+
+
+def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
+    folders = [*templates, *FONT_FOLDERS.values()]
+    if (project / "assets").is_dir():
+        folders.append(project / "assets")
+    return folders
+
+
+def browser_html(html: str, stylesheet: Path) -> str:
+    """The same document for a browser: stylesheet and font faces inlined, fonts next to it."""
+    faces = font_face_css(lambda _package, name: f"fonts/{name}")
+    css = faces + stylesheet.read_text(encoding="utf-8")
+    style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
+    return html.replace("</head>", style + "</head>", 1)
+
