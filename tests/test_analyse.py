@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.analysis.crosscase import NOT_DOCUMENTED, analyse, first_sentence, group_poles, order_poles
+from ptce_mono.analysis.crosscase import analyse, first_sentence
 from ptce_mono.analysis.options import load_options
+from ptce_mono.analysis.typology import group_poles, order_poles
+from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.sources.monograph import parse_monograph
 
 from monograph_factory import monograph_text, write_project

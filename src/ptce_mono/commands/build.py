@@ -161,6 +161,7 @@ def prepare_dossier(
         config,
         grid,
         printed,
+        typology=model.typology,
         edition=edition,
         drafts_left_out=[m.name for m in left_out],
         analysis_html=part3,

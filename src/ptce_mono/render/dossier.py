@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 from markupsafe import Markup
 
-from ptce_mono.analysis.crosscase import TYPOLOGY_ATTRIBUTES, TypologyTable, typology_table
+from ptce_mono.analysis.typology import TypologyTable
+from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
 from ptce_mono.render.figures import departement_name
+from ptce_mono.render.markdown import render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.fields import Count, Unknown
@@ -40,68 +39,7 @@ MONTHS = (
     *("janvier", "février", "mars", "avril", "mai", "juin"),
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
-NOT_DOCUMENTED = "non documenté"
-LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
-
-
-# -- Markdown -----------------------------------------------------------------------------------
-
-
-def _links_and_images(state: StateCore) -> None:
-    """Drop links to anything but the web or mail (their text stays); print images as [alt]."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        kept: list[Token] = []
-        open_links: list[bool] = []
-        for token in block.children:
-            if token.type == "link_open":
-                href = str(token.attrGet("href") or "").strip().lower()
-                open_links.append(href.startswith(LINK_SCHEMES))
-                if open_links[-1]:
-                    kept.append(token)
-            elif token.type == "link_close":
-                if open_links.pop():
-                    kept.append(token)
-            elif token.type == "image":
-                words = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
-                alt = "".join(words)
-                text = Token("text", "", 0)
-                text.content = f"[{alt.strip() or 'image'}]"
-                kept.append(text)
-            else:
-                kept.append(token)
-        block.children = kept
-
-
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    # Every link is parsed, then filtered: a refused address stays readable as its link text
-    # instead of reappearing as raw `[text](javascript:...)`.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    md.core.ruler.push("ptce_links_images", _links_and_images)
-    return md
-
-
-_MD = _markdown()
-
-
-def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int = 0) -> str:
-    """HTML of Markdown `text`, its shallowest heading becoming `<h{top}>`.
-
-    With `anchor` and `first_line` (the number `text`'s first line takes), every top-level block
-    gets the id `<anchor>--L<line>`: statements quoted elsewhere can link to their paragraph.
-    """
-    tokens = _MD.parse(text)
-    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    shift = top - min(levels) if levels else 0
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
-        if anchor and first_line and token.level == 0 and token.nesting == 1 and token.map:
-            token.attrSet("id", f"{anchor}--L{first_line + token.map[0]}")
-    return str(_MD.renderer.render(tokens, _MD.options, {}))
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -374,6 +312,7 @@ def render_dossier(
     grid: Grid,
     monographs: list[Monograph],
     *,
+    typology: list[TypologyTable],  # the analysis stage's, of these monographs
     edition: dt.date,  # printed on the cover and stored as the PDF's dates
     drafts_left_out: list[str] | None = None,
     analysis_html: str | None = None,
@@ -389,10 +328,6 @@ def render_dossier(
     """
     env = env or make_environment(project)
     chapters = [chapter_for(m, f"2.{i}", grid) for i, m in enumerate(monographs, 1)]
-    typology = [
-        typology_table(monographs, grid, attribute, title, config.reference_year)
-        for attribute, title in TYPOLOGY_ATTRIBUTES
-    ]
     model = DossierModel(
         config=config,
         grid=grid,

@@ -1,0 +1,18 @@
+"""Front-matter values as the cross-case tables print them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ptce_mono.sources.fields import Unknown
+
+NOT_DOCUMENTED = "non documenté"
+
+
+def display(value: Any) -> str:
+    """A front-matter value as one short line of text."""
+    if value is None or isinstance(value, Unknown):
+        return NOT_DOCUMENTED
+    if isinstance(value, list):
+        return ", ".join(display(v) for v in value) or "—"
+    return str(value)

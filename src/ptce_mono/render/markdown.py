@@ -1,0 +1,70 @@
+"""Monograph Markdown as HTML: markdown-it with raw HTML off, links only to the web or mail.
+
+Raw HTML is escaped, never passed through; a link to anything but http, https or mailto keeps
+only its text, and an image becomes its alternative text in brackets: nothing an author writes
+can make the typesetter fetch a file.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _links_and_images(state: StateCore) -> None:
+    """Drop links to anything but the web or mail (their text stays); print images as [alt]."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        open_links: list[bool] = []
+        for token in block.children:
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "").strip().lower()
+                open_links.append(href.startswith(LINK_SCHEMES))
+                if open_links[-1]:
+                    kept.append(token)
+            elif token.type == "link_close":
+                if open_links.pop():
+                    kept.append(token)
+            elif token.type == "image":
+                words = [c.content for c in token.children or [] if c.type in ("text", "code_inline")]
+                alt = "".join(words)
+                text = Token("text", "", 0)
+                text.content = f"[{alt.strip() or 'image'}]"
+                kept.append(text)
+            else:
+                kept.append(token)
+        block.children = kept
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Every link is parsed, then filtered: a refused address stays readable as its link text
+    # instead of reappearing as raw `[text](javascript:...)`.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.core.ruler.push("ptce_links_images", _links_and_images)
+    return md
+
+
+_MD = _markdown()
+
+
+def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int = 0) -> str:
+    """HTML of Markdown `text`, its shallowest heading becoming `<h{top}>`.
+
+    With `anchor` and `first_line` (the number `text`'s first line takes), every top-level block
+    gets the id `<anchor>--L<line>`: statements quoted elsewhere can link to their paragraph.
+    """
+    tokens = _MD.parse(text)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = top - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
+        if anchor and first_line and token.level == 0 and token.nesting == 1 and token.map:
+            token.attrSet("id", f"{anchor}--L{first_line + token.map[0]}")
+    return str(_MD.renderer.render(tokens, _MD.options, {}))
