@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.engine import render_pdf
 from ptce_mono.typeset.layout import Layout

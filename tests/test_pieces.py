@@ -267,7 +267,7 @@ def test_an_edit_in_one_section_leaves_the_other_sections_links_alone(tmp_path: 
     # Paragraph ids, and the annex links that point at them, are numbered within their section:
     # lines added to the Genèse do not rename the paragraphs of the sections after it, so the
     # annex tables of those sections stay in the cache.
-    from ptce_mono.commands.build import prepare_dossier
+    from ptce_mono.commands.prepare import prepare_dossier
 
     project = write_project(tmp_path, FILES)
     before = prepare_dossier(project).rendered.html

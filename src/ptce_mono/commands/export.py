@@ -11,7 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.sources.resources import template_folders

@@ -14,30 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.check.report import format_text
-from ptce_mono.commands.build import build_dossier, prepare_dossier
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import write_bytes_atomic
-from ptce_mono.sources.resources import template_folders
+from ptce_mono.sources.resources import PROJECT_SOURCES, files_under, template_folders
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
-
-WATCHED = ("monographs", "editorial", "grid", "templates", "dossier.yaml")
 
 
 def snapshot(project: Path) -> dict[str, float]:
     """Modification times of every source of the dossier."""
-    times: dict[str, float] = {}
-    for name in WATCHED:
-        path = project / name
-        if path.is_file():
-            files = [path]
-        elif path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-        else:
-            files = []
-        for file in files:
-            times[str(file)] = file.stat().st_mtime
-    return times
+    files = [file for name in PROJECT_SOURCES for file in files_under(project / name)]
+    return {str(file): file.stat().st_mtime for file in files}
 
 
 def problems_page(message: str) -> str:

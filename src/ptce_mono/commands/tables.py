@@ -1,4 +1,4 @@
-"""Export stage for researchers: the cross-case tables as CSV files and one XLSX workbook."""
+"""`ptce-mono matrix`: the cross-case tables as CSV files and one XLSX workbook, for researchers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from ptce_mono.analysis.crosscase import CrossCase
+from ptce_mono.commands.prepare import analyse_project
 from ptce_mono.core.files import write_bytes_atomic
 
 Table = tuple[list[str], list[list[object]]]
@@ -114,3 +115,10 @@ def export_tables(model: CrossCase, out_dir: Path, xlsx: bool = True) -> list[Pa
         write_bytes_atomic(path, to_xlsx(tables))
         written.append(path)
     return written
+
+
+def write_tables(project: Path, out_dir: Path, drafts: bool | None = None, xlsx: bool = True) -> list[Path]:
+    """`ptce-mono matrix`: the tables of the poles the dossier prints, in its order, under its
+    draft policy (`drafts` overrides `drafts:` of dossier.yaml). Raises as `analyse_project`."""
+    corpus = analyse_project(project, drafts)
+    return export_tables(corpus.model, out_dir, xlsx=xlsx)

@@ -7,11 +7,15 @@ can make the typesetter fetch a file.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+# An element's id in the rendered HTML: where links between pages and pieces point.
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def _links_and_images(state: StateCore) -> None:

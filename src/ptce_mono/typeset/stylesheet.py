@@ -24,10 +24,14 @@ def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     return folders
 
 
+def browser_css(stylesheet: Path) -> str:
+    """The stylesheet for a browser: the font faces first, read from `fonts/` beside the page."""
+    return font_face_css(lambda _package, name: f"fonts/{name}") + stylesheet.read_text(encoding="utf-8")
+
+
 def browser_html(html: str, stylesheet: Path) -> str:
     """The same document for a browser: stylesheet and font faces inlined, fonts next to it."""
-    faces = font_face_css(lambda _package, name: f"fonts/{name}")
-    css = faces + stylesheet.read_text(encoding="utf-8")
+    css = browser_css(stylesheet)
     style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
     return html.replace("</head>", style + "</head>", 1)
 
