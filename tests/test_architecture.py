@@ -19,6 +19,7 @@ MAX_CLASS_LINES = 250
 # Written reasons for the exceptions to those limits, by module or module:Class.
 ALLOWED_LONGER: dict[str, str] = {
     "ptce_mono.sources.fields": "until the front matter goes through the one YAML reader",
+    "ptce_mono.sources.fields:FieldReader": "the same",
 }
 
 
