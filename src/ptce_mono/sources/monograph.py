@@ -13,7 +13,7 @@ from typing import Any
 
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
-from ptce_mono.sources.fields import read_front_matter
+from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
 
