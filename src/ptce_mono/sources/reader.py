@@ -235,6 +235,7 @@ class Reader:
             return None
         if len(value.items) < spec.min_items:
             at.error(spec.too_few_code, f"`{at.name}` must list at least {_items(spec.min_items)}", spec.hint)
+            return None
         result: list[Any] = []
         seen: dict[Hashable, Position] = {}
         for index, item in enumerate(value.items, 1):
