@@ -279,7 +279,8 @@ class Reader:
             read = self.field(value, fld, _child(at.name, fld.name), missing_at or value.position, where)
             if read is _FAILED:
                 complete = complete and not fld.required
-            elif read is not None:
+                read = fld.default  # an optional value reported wrong: the rest is still read
+            if read is not None:
                 result[fld.name] = read
         if not complete and not spec.partial:
             return None
