@@ -218,6 +218,8 @@ def front_matter_spec(grid: Grid) -> Record:
     )
     hint = "See the fields listed in the grid (ptce-mono schema)."
     record = Record(fields, "the front matter", hint, partial=True)
+    if len(_SPECS) >= 8:  # a long-running preview loads a new grid at each edit
+        _SPECS.clear()
     _SPECS[id(grid)] = (grid, record)
     return record
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ptce_mono.core.problems import Position, ProblemList, Severity
@@ -31,7 +32,7 @@ class Unknown:
         return "non documenté"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one is made for every value read, and frozen ones are slower
 class At:
     """The value being read: its name in messages, its position, and where to report."""
 
@@ -45,11 +46,6 @@ class At:
 
     def warning(self, code: str, message: str, hint: str = "") -> None:
         self.problems.warning(self.position, code, message, hint)
-
-    def of(self, key: str) -> At:
-        """The place of field `key` of this record (the record itself when the key is absent)."""
-        value = self.mapping.get(key) if self.mapping is not None else None
-        return At(self.problems, _child(self.name, key), value.position if value else self.position)
 
 
 Convert = Callable[[str, At], Any]  # the stripped text -> a value, or None after reporting
@@ -120,8 +116,13 @@ class Record(Spec):
     partial: bool = False  # keep what was read even when a required field is missing or wrong
     what: str = "a mapping of `key: value` lines"
 
+    @cached_property
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.names)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,10 @@ class Variant(Spec):
 
 
 def by_shape(
-    scalar: Spec | None = None, mapping: Spec | None = None, sequence: Spec | None = None, what: str = ""
+    scalar: Spec | None = None,
+    mapping: Spec | None = None,
+    sequence: Spec | None = None,
+    what: str = "a value",
 ) -> Variant:
     """A value that is read by one spec when a text, another when a mapping or a list."""
 
@@ -165,11 +169,11 @@ class Reader:
 
     def read(self, value: YValue, spec: Spec, name: str = "", missing_at: Position | None = None) -> Any:
         """The plain value of `value`, or None; `missing_at` is where a missing root field is reported."""
-        at = At(self.problems, name, value.position)
         if isinstance(spec, Text):
-            return self.text(value, spec, at)
+            return self.text(value, spec, name)
         if isinstance(spec, Choice):
-            return self.choice(value, spec, at)
+            return self.choice(value, spec, name)
+        at = At(self.problems, name, value.position)
         if isinstance(spec, ListOf):
             return self.items(value, spec, at)
         if isinstance(spec, Record):
@@ -190,25 +194,26 @@ class Reader:
             found = "a text"
         at.error("wrong-type", f"{_subject(at.name)} must be {spec.what}, found {found}", hint)
 
-    def text(self, value: YValue, spec: Text | Choice, at: At) -> str | None:
+    def text(self, value: YValue, spec: Text | Choice, name: str) -> Any:
         if not isinstance(value, Scalar):
-            self.wrong_type(value, spec, at)
+            self.wrong_type(value, spec, At(self.problems, name, value.position))
             return None
         text = "" if value.is_null else value.text.strip()
         if not text:
-            at.error("empty-field", f"`{at.name}` is empty")
+            self.problems.error(value.position, "empty-field", f"`{name}` is empty")
             return None
         if isinstance(spec, Text) and spec.convert is not None:
-            return spec.convert(text, at)  # type: ignore[no-any-return]
+            return spec.convert(text, At(self.problems, name, value.position))
         return text
 
-    def choice(self, value: YValue, spec: Choice, at: At) -> Any:
-        text = self.text(value, spec, at)
+    def choice(self, value: YValue, spec: Choice, name: str) -> Any:
+        text = self.text(value, spec, name)
         if text is None:
             return None
         make = spec.make or str
         if text in spec.values:
             return make(text)
+        at = At(self.problems, name, value.position)
         for candidate in spec.values:
             if spec.any_case and candidate.casefold() == text.casefold():
                 return make(candidate)
@@ -244,11 +249,12 @@ class Reader:
                 continue
             key = spec.unique(read) if spec.unique else None
             if key is not None and key in seen:
+                shown = key if isinstance(key, str) else read
                 self.problems.add(
                     item.position,
                     spec.duplicate_severity,
                     spec.duplicate_code,
-                    f"`{read}` is listed twice in `{at.name}` (first on line {seen[key].line})",
+                    f"`{shown}` is listed twice in `{at.name}` (first on line {seen[key].line})",
                 )
                 continue
             if key is not None:
@@ -269,14 +275,13 @@ class Reader:
             self.wrong_type(value, spec, at)
             return None
         where = spec.label if not at.name else f"`{at.name}`"
-        names = spec.names()
         for key, entry in value.entries.items():
-            if key not in names:
-                self.unknown_key(key, entry.key_position, names, where, spec.hint)
+            if key not in spec.keys:
+                self.unknown_key(key, entry.key_position, spec.names, where, spec.hint)
         result: dict[str, Any] = {}
         complete = True
         for fld in spec.fields:
-            read = self.field(value, fld, _child(at.name, fld.name), missing_at or value.position, where)
+            read = self.field(value, fld, at.name, missing_at or value.position, where)
             if read is _FAILED:
                 complete = complete and not fld.required
                 read = fld.default  # an optional value reported wrong: the rest is still read
@@ -284,12 +289,14 @@ class Reader:
                 result[fld.name] = read
         if not complete and not spec.partial:
             return None
-        place = At(self.problems, at.name, at.position, value)
-        return spec.finish(result, place) if spec.finish else result
+        if spec.finish is None:
+            return result
+        return spec.finish(result, At(self.problems, at.name, at.position, value))
 
-    def field(self, mapping: Mapping, fld: Field, name: str, missing_at: Position, where: str) -> Any:
+    def field(self, mapping: Mapping, fld: Field, parent: str, missing_at: Position, where: str) -> Any:
         """The value of one key of a record: None when absent and optional, _FAILED after a problem."""
         entry = mapping.entries.get(fld.name)
+        name = _child(parent, fld.name)
         if entry is not None and isinstance(entry.value, Scalar) and entry.value.is_null:
             if not fld.nullable or fld.required:
                 hint = "Give a value or remove the line."
@@ -305,14 +312,14 @@ class Reader:
                 self.problems.error(missing_at, "missing-field", message, fld.hint)
                 return _FAILED
             return fld.default
-        read = self.declared_unknown(entry.value, name) if fld.may_be_unknown else None
+        read = None
+        if fld.may_be_unknown and isinstance(entry.value, Mapping) and len(entry.value.entries) == 1:
+            read = self.declared_unknown(entry.value, name)
         if read is None:
             read = self.read(entry.value, fld.spec, name)
         return _FAILED if read is None else read
 
-    def declared_unknown(self, value: YValue, name: str) -> Unknown | None:
-        if not (isinstance(value, Mapping) and len(value.entries) == 1):
-            return None
+    def declared_unknown(self, value: Mapping, name: str) -> Unknown | None:
         key = next(iter(value.entries))
         if key not in self.unknown_keys:
             return None
