@@ -103,11 +103,13 @@ def _sources(grid: Grid) -> ListOf:
             optional("note", Text(), ""),
         )
     )
-    # A bibliography entry cited by its key; the key is resolved against the bibliography later.
+    # A bibliography entry cited by its key, resolved against the bibliography later. Until then
+    # the keys of a full entry are there, empty, so that what prints a full entry prints nothing.
     cited = Record(
         (required("key", Text()), optional("note", Text(), ""), optional("locator", Text(), "")),
         finish=lambda values, at: {"title": "", "publisher": "", "date": "", "kind": "", "url": "", **values},
     )
+
     def choose(value: YValue) -> Spec | None:
         if not isinstance(value, Mapping):
             return None
