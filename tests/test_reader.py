@@ -145,3 +145,13 @@ def test_the_shipped_files_read_cleanly(grid):
     assert load_config(ROOT).title
     _, problems = load_options(ROOT / "editorial" / "options.yaml", Swot({}, [], 0))
     assert {p.code for p in problems} == {"unknown-swot-id"}  # no SWOT given: every cited id is unknown
+
+
+def test_a_list_that_must_not_be_empty(tmp_path, grid):
+    start = GRID_TEXT.index("sections:\n")
+    end = GRID_TEXT.index("# Shared vocabularies")
+    write_project(tmp_path, {"grid.yaml": GRID_TEXT[:start] + "sections: []\n" + GRID_TEXT[end:]})
+    with pytest.raises(GridError) as caught:
+        load_grid(tmp_path / "grid.yaml")
+    (empty,) = [p for p in caught.value.problems if p.code == "grid-empty"]
+    assert (empty.message, empty.line) == ("`sections` must list at least one item", _line_of(GRID_TEXT, "sections:\n"))

@@ -239,7 +239,7 @@ def _grid_spec() -> Record:
         (
             optional("version", Text()),
             optional("gap_marker", gap_marker, {}),
-            required("sections", ListOf(section)),
+            required("sections", ListOf(section, min_items=1, too_few_code="grid-empty")),
             required("vocabularies", MapOf(vocabulary)),
             required("fields", MapOf(field_spec)),
             required("referentiel", referentiel),
@@ -300,8 +300,6 @@ class _GridBuilder:
                     )
                 seen_names[key] = spec.id
             specs.append(spec)
-        if "sections" in self.values and not specs:
-            self.problems.error(Position(), "grid-empty", "the grid defines no section")
         return specs
 
     def fields(self, vocabularies: dict[str, Vocabulary]) -> dict[str, FieldSpec]:
