@@ -130,9 +130,9 @@ def test_a_source_may_be_cited_by_its_bibliography_key(grid):
 @pytest.mark.parametrize(
     ("entry", "code", "fragment"),
     [
-        ("{key: labo, page: 12}", "unknown-field", "unknown key `page` in `sources[1]`"),
+        ("{key: labo, page: 12}", "unknown-field", "unknown field `page` in `sources[1]`"),
         ("{key: ''}", "empty-field", "`sources[1].key` is empty"),
-        ("{key: labo, title: Un titre}", "unknown-field", "unknown key `title` in `sources[1]`"),
+        ("{key: labo, title: Un titre}", "unknown-field", "unknown field `title` in `sources[1]`"),
     ],
 )
 def test_bad_key_entries_are_reported(grid, entry, code, fragment):

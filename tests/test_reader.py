@@ -63,14 +63,14 @@ READERS = {"front": front_problems, "dossier": dossier_problems, "grid": grid_pr
 
 # (file, change, code, message, hint, line fragment): one situation per group, in each file.
 CASES = [
-    ("front", ("carrier:", "carier:"), "unknown-field", "unknown key `carier` in the front matter", "Did you mean `carrier`?", "carier:"),
-    ("dossier", ("publisher:", "publsher:"), "unknown-field", "unknown key `publsher` in the dossier settings", "Did you mean `publisher`?", "publsher:"),
-    ("grid", ("gap_marker:", "gap_markers:"), "unknown-field", "unknown key `gap_markers` in the grid", "Did you mean `gap_marker`?", "gap_markers:"),
-    ("options", ("options:", "option:"), "unknown-field", "unknown key `option` in the options file", "Did you mean `options`?", "option:"),
+    ("front", ("carrier:", "carier:"), "unknown-field", "unknown field `carier` in the front matter", "Did you mean `carrier`?", "carier:"),
+    ("dossier", ("publisher:", "publsher:"), "unknown-field", "unknown field `publsher` in the dossier settings", "Did you mean `publisher`?", "publsher:"),
+    ("grid", ("gap_marker:", "gap_markers:"), "unknown-field", "unknown field `gap_markers` in the grid", "Did you mean `gap_marker`?", "gap_markers:"),
+    ("options", ("options:", "option:"), "unknown-field", "unknown field `option` in the options file", "Did you mean `options`?", "option:"),
     # nested records: the key is named with its path
-    ("front", ("  commune: Tarnos", "  comune: Tarnos"), "unknown-field", "unknown key `comune` in `location`", "Did you mean `commune`?", "comune:"),
-    ("grid", ("    min_words: 40\n    pillar: genesis", "    min_word: 40\n    pillar: genesis"), "unknown-field", "unknown key `min_word` in `sections[2]`", "Did you mean `min_words`?", "min_word:"),
-    ("options", ("    combines:", "    combine:"), "unknown-field", "unknown key `combine` in `options[1]`", "Did you mean `combines`?", "combine:"),
+    ("front", ("  commune: Tarnos", "  comune: Tarnos"), "unknown-field", "unknown field `comune` in `location`", "Did you mean `commune`?", "comune:"),
+    ("grid", ("    min_words: 40\n    pillar: genesis", "    min_word: 40\n    pillar: genesis"), "unknown-field", "unknown field `min_word` in `sections[2]`", "Did you mean `min_words`?", "min_word:"),
+    ("options", ("    combines:", "    combine:"), "unknown-field", "unknown field `combine` in `options[1]`", "Did you mean `combines`?", "combine:"),
     # wrong type
     ("front", ("territory_types: [rural]", "territory_types: rural"), "wrong-type", "`territory_types` must be a list, found a text", "Write `territory_types: [first, second]`, or one `- item` per line.", "territory_types:"),
     ("dossier", ("drafts: exclude", "poles: pole-a"), "wrong-type", "`poles` must be a list, found a text", "Write one `- pole-id` per line, in the order of the dossier.", "poles:"),

@@ -266,7 +266,7 @@ class Reader:
         self.problems.error(
             position,
             "unknown-field",
-            f"unknown key `{key}` in {where}",
+            f"unknown field `{key}` in {where}",
             did_you_mean(key, names) or hint or f"Allowed keys: {', '.join(names)}.",
         )
 
