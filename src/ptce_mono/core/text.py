@@ -6,6 +6,9 @@ import difflib
 import re
 import unicodedata
 
+# An identifier authors type (pole ids): lower-case letters, digits and single hyphens.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[’'`´\-_.,;:!?«»\"()]+")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
-from ptce_mono.sources.fields import FieldReader
+from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
 
@@ -210,7 +210,7 @@ def parse_text(
         else:
             front = load_yaml("\n".join(lines[1:closing]), problems, line_offset=1)
             if isinstance(front, Mapping):
-                meta = FieldReader(grid, problems).read_all(front, front_position)
+                meta = read_front_matter(front, grid, problems, front_position)
             body_start = closing + 2
     for number, line in enumerate(lines if _DAMAGED_FAST.search(text) else [], 1):
         match = _DAMAGED.search(line)
