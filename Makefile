@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dossier check test lint bench clean
+.PHONY: dossier check test lint bench catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src/ptce_mono
 	$(BIN)/python benchmarks/run.py
+
+# The French catalog: messages extracted from the source, merged into the .po (translate the new
+# ones there), then compiled into the .mo the package carries.
+LOCALE := src/ptce_mono/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg --no-location --sort-output --omit-header -k ngettext:1,2 -o $(LOCALE)/ptce_mono.pot src/ptce_mono
+	$(BIN)/pybabel update -q --no-fuzzy-matching --omit-header -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
+	$(BIN)/pybabel compile -q --statistics -d $(LOCALE) -D ptce_mono -l fr
 
 clean:
 	rm -rf build/dossier.pdf build/dossier.html build/cache

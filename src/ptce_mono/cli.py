@@ -12,6 +12,7 @@ import click
 
 from ptce_mono import __version__
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.i18n import LANGUAGES, set_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -60,8 +61,15 @@ def _fail(exc: PtceError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ptce-mono")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages and outputs (default: French, English when the locale is English).",
+)
+def main(lang: str | None) -> None:
     """Validate PTCE monographs and compile them into a research dossier."""
+    set_language(lang)
 
 
 @main.command()
