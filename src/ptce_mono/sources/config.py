@@ -14,6 +14,7 @@ from pathlib import Path
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources.bibliography import bibliography_setting, style_setting
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue, load_yaml
 
 CONFIG_NAME = "dossier.yaml"
@@ -39,6 +40,8 @@ KEYS = (
     "editorial",
     "options",
     "drafts",
+    "bibliography",
+    "csl",
 )
 OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
@@ -69,6 +72,8 @@ class DossierConfig:
     include_drafts: bool
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
+    bibliography: tuple[Path, ...] = ()  # BibTeX or CSL-JSON files, in the order named
+    csl: Path | None = None  # the citation style; None when the packaged styles are missing
 
     @property
     def reference_year(self) -> int:
@@ -173,6 +178,8 @@ class _ConfigReader:
             editorial=self.editorial(),
             include_drafts=drafts == "include",
             options=self.options_file(),
+            bibliography=bibliography_setting(self.project, self.root.get("bibliography"), self.problems),
+            csl=style_setting(self.project, self.root.get("csl"), self.problems),
             warnings=tuple(p for p in self.problems.items if p.severity < Severity.ERROR),
         )
 

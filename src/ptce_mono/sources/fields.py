@@ -404,6 +404,15 @@ class FieldReader:
             self.problems.error(value.position, "no-sources", "a monograph must list at least one source")
         for item in items:
             label = "a source"
+            if item.get("key") is not None:
+                # A bibliography key: the entry itself is in the dossier's bibliography.
+                self.unknown_keys(item, ("key", "note", "locator"), label)
+                names = ("key", "note", "locator")
+                key = {k: self.sub_text(spec, item, k, k == "key", label) or "" for k in names}
+                if key["key"]:
+                    where = _at(item, "key")
+                    sources.append({**key, "line": str(where.line), "column": str(where.column)})
+                continue
             self.unknown_keys(item, ("title", "publisher", "date", "kind", "url", "note"), label)
             entry = {
                 key: self.sub_text(spec, item, key, key in ("title", "publisher", "date", "kind"), label)
