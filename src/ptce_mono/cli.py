@@ -100,6 +100,7 @@ def check(
     )
     from ptce_mono.check.validate import check_paths
     from ptce_mono.core.problems import Severity, has_errors
+    from ptce_mono.sources.config import project_bibliography
     from ptce_mono.sources.grid import load_grid
     from ptce_mono.sources.resources import project_resource
 
@@ -110,7 +111,9 @@ def check(
         _fail(exc)
         return
     targets: list[str | Path] = list(paths) or [project / "monographs"]
-    result = check_paths(targets, grid, root=project, keep_text=False)
+    bibliography, config_problems = project_bibliography(project)
+    result = check_paths(targets, grid, root=project, keep_text=False, bibliography=bibliography)
+    result.problems[:0] = config_problems
     problems = result.problems
     if quiet:
         problems = [p for p in problems if p.severity == Severity.ERROR]

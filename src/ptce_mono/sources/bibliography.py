@@ -221,6 +221,13 @@ def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[B
     return entries, [e.key for e in entries]
 
 
+def shown_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 # -- styles ---------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
-from ptce_mono.sources.bibliography import bibliography_setting, style_setting
+from ptce_mono.sources.bibliography import (
+    Bibliography,
+    bibliography_setting,
+    load_bibliography,
+    shown_path,
+    style_setting,
+)
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue, load_yaml
 
 CONFIG_NAME = "dossier.yaml"
@@ -125,6 +131,23 @@ def order_poles(config: DossierConfig, pole_ids: list[str]) -> list[str]:
         raise ConfigError(problems.items)
     listed = [ref.id for ref in config.poles]
     return listed + sorted(known - set(listed))
+
+
+def project_bibliography(project: Path, root: Path | None = None) -> tuple[Bibliography, list[Problem]]:
+    """The bibliography that `dossier.yaml` of `project` names, and the settings' problems if any.
+
+    Without a dossier.yaml the bibliography is empty; with one that has errors, they are
+    returned (so `check` lists them with the rest) and the bibliography is empty.
+    """
+    if not (project / CONFIG_NAME).is_file():
+        return Bibliography(), []
+    try:
+        config = load_config(project)
+    except ConfigError as exc:
+        return Bibliography(), list(exc.problems)
+    base = root or Path.cwd()
+    files = list(config.bibliography)
+    return load_bibliography(files, [shown_path(f, base) for f in files]), []
 
 
 def _has_errors(problems: ProblemList) -> bool:
@@ -360,4 +383,12 @@ class _ConfigReader:
         return path
 
 
-__all__ = ["CONFIG_NAME", "DossierConfig", "PoleRef", "YValue", "load_config", "order_poles"]
+__all__ = [
+    "CONFIG_NAME",
+    "DossierConfig",
+    "PoleRef",
+    "YValue",
+    "load_config",
+    "order_poles",
+    "project_bibliography",
+]
