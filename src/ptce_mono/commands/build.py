@@ -18,11 +18,19 @@ from ptce_mono.analysis.crosscase import analyse
 from ptce_mono.analysis.options import Options, load_options
 from ptce_mono.check.validate import check_paths
 from ptce_mono.commands.fingerprint import fingerprint, read_stamp, write_stamp
-from ptce_mono.core.errors import CorpusError
+from ptce_mono.core.errors import CorpusError, PtceError
 from ptce_mono.core.problems import Position, Problem, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
-from ptce_mono.render.dossier import RenderedDossier, make_environment, read_editorial, render_dossier
-from ptce_mono.sources.config import load_config, order_poles
+from ptce_mono.render.citations import bibliography_annex, collect_citations, render_citations
+from ptce_mono.render.dossier import (
+    RenderedDossier,
+    make_environment,
+    read_editorial,
+    read_editorial_text,
+    render_dossier,
+)
+from ptce_mono.sources.bibliography import load_bibliography
+from ptce_mono.sources.config import DossierConfig, load_config, order_poles
 from ptce_mono.sources.grid import load_grid
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import project_resource, template_folders
@@ -79,6 +87,35 @@ def _root_for(project: Path) -> Path:
     return cwd if project.resolve().is_relative_to(cwd) else project.resolve()
 
 
+def _citation_files(project: Path, config_path: Path | None) -> list[Path]:
+    """The bibliography and style files the settings name: the build is redone when they change."""
+    try:
+        config = load_config(project, config_path)
+    except PtceError:
+        return []  # the build stops on it, with its message, once it reads the settings
+    return [*config.bibliography, *([config.csl] if config.csl else [])]
+
+
+def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
+    """Every text of the dossier that may cite: section bodies, editorial texts, SWOT statements."""
+    texts = [section.body for m in printed for section in m.sections]
+    for path in config.editorial.values():
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
+            texts.append(read_editorial_text(path))
+    for m in printed:
+        for items in (m.meta.get("swot") or {}).values():
+            texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
+    return texts
+
+
+def with_annex(annexes: str, annex: str) -> str:
+    """`annexes` (the part's HTML, one closing `</section>` last) with `annex` added at its end."""
+    if not annex:
+        return annexes
+    head, tag, tail = annexes.rpartition("</section>")
+    return f"{head}{annex}{tag}{tail}" if tag else annexes + annex
+
+
 @dataclass
 class Prepared:
     """Everything up to the rendered HTML: what `build` typesets and `export` converts."""
@@ -103,10 +140,13 @@ def prepare_dossier(
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     config = load_config(project, config_path)
     include_drafts = config.include_drafts if drafts is None else drafts
+    bib_files = list(config.bibliography)
+    bibliography = load_bibliography(bib_files, [_shown(f) for f in bib_files])
 
-    # 2. Parse and validate every monograph, drafts included: the same problems as `check`.
+    # 2. Parse and validate every monograph, drafts included: the same problems as `check`,
+    #    the citations checked against the bibliography.
     LOGGER.info("Checking the monographs")
-    checked = check_paths([project / "monographs"], grid, root=_root_for(project))
+    checked = check_paths([project / "monographs"], grid, root=_root_for(project), bibliography=bibliography)
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
@@ -140,10 +180,14 @@ def prepare_dossier(
         if has_errors(option_problems):
             raise CorpusError(option_problems)
 
-    # 5. Render: one HTML document, French typography applied.
+    # 5. Render: every citation formatted by one call of pandoc's citeproc, then one HTML
+    #    document, French typography applied.
+    LOGGER.info("Formatting the citations")
+    citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
     LOGGER.info("Rendering the HTML")
     env = make_environment(project)
-    editorial = read_editorial(config)
+    env.filters["cite"] = citations.text_with_citations
+    editorial = read_editorial(config, citations)
     part3, annexes = render_analysis(
         env,
         model,
@@ -155,6 +199,7 @@ def prepare_dossier(
             "governance": editorial.get("governance", ""),
         },
     )
+    annexes = with_annex(annexes, bibliography_annex(citations, "C"))
     edition = build_datetime(printed, config.reference_year)
     rendered = render_dossier(
         project,
@@ -169,6 +214,7 @@ def prepare_dossier(
         map_html=pole_map_html(printed),
         editorial=editorial,
         env=env,
+        citations=citations,
     )
     return Prepared(rendered, printed, left_out, edition, [*config.warnings, *checked.problems])
 
@@ -207,6 +253,7 @@ def build_dossier(
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
         workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
+        extra += _citation_files(project, config_path)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
         key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
         stamp = None if force else read_stamp(out_dir, key)

