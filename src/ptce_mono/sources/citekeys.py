@@ -88,7 +88,8 @@ def first_claim(text: str) -> tuple[int, str] | None:
     A figure or a date has a digit (list numbers aside); a proper name is a capitalised word
     that does not open a sentence, a list item or a quotation.
     """
-    plain = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    # A list marker becomes a full stop of its length: an item opens like a sentence.
+    plain = _LIST_MARKER.sub(lambda m: "." + " " * (len(m.group(0)) - 1), text)
     found: list[tuple[int, str]] = []
     digit = _DIGIT.search(plain)
     if digit:
