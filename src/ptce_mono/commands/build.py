@@ -186,7 +186,6 @@ def prepare_dossier(
     citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
     LOGGER.info("Rendering the HTML")
     env = make_environment(project)
-    env.filters["cite"] = citations.text_with_citations
     editorial = read_editorial(config, citations)
     part3, annexes = render_analysis(
         env,
@@ -198,6 +197,7 @@ def prepare_dossier(
             "swot": editorial.get("swot", ""),
             "governance": editorial.get("governance", ""),
         },
+        cite=citations.text_with_citations,
     )
     annexes = with_annex(annexes, bibliography_annex(citations, "C"))
     edition = build_datetime(printed, config.reference_year)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
@@ -283,8 +283,6 @@ def make_environment(project: Path) -> Environment:
     env.filters["departement"] = departement_label
     env.filters["upper_first"] = upper_first
     env.filters["w3c_date"] = w3c_date
-    # Replaced by the dossier's citations once they are formatted (commands.build).
-    env.filters["cite"] = lambda text: escape(text)
     return env
 
 
