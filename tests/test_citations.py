@@ -319,3 +319,37 @@ def _grid_and_year(project: Path) -> tuple[object, int]:
     from ptce_mono.sources.resources import project_resource
 
     return load_grid(project_resource(project, "grid") / "grid.yaml"), 2013
+
+
+def test_a_monograph_names_its_own_bibliography(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    own = '[{"id": "bernard2011", "type": "book", "title": "Le bassin de l’Adour", '
+    own += '"author": [{"family": "Bernard", "given": "Luc"}], "issued": {"date-parts": [[2011]]}}]'
+    body = {"Gouvernance": "Le pôle est gouverné par ses membres [@bernard2011, p. 8]."}
+    write_project(
+        project,
+        {
+            "biblio/autre.json": own,
+            "monographs/pole-autre.md": monograph_text(
+                "pole-autre", front_extra="bibliography: [biblio/autre.json]\n", body=body
+            ),
+        },
+    )
+    assert invoke(["check"], project).exit_code == 0
+    html = prepare_dossier(project).rendered.html
+    assert "Bernard 2011, p.\u00a08" in html and 'id="pole-autre--ref-bernard2011"' in html
+    write_project(project, {"monographs/pole-cite.md": monograph_text("pole-cite", body=body)})
+    result = invoke(["check"], project)  # another monograph cannot cite it
+    assert result.exit_code == 1 and "`@bernard2011` is not in the bibliography" in result.output
+
+
+def test_the_site_links_citations_to_references(tmp_path: Path) -> None:
+    from ptce_mono.commands.site import build_site
+
+    project = _project(tmp_path)
+    build_site(project, tmp_path / "out")
+    pole = (tmp_path / "out" / "site" / "poles" / "pole-cite.html").read_text(encoding="utf-8")
+    assert 'href="#pole-cite--ref-labo2014citego"' in pole and 'id="pole-cite--ref-labo2014citego"' in pole
+    analysis = (tmp_path / "out" / "site" / "analyse.html").read_text(encoding="utf-8")
+    assert 'href="poles/pole-cite.html#pole-cite--genesis"' in analysis
+    assert 'id="ref-labo2014citego"' in analysis

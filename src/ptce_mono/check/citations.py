@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
-from ptce_mono.sources.bibliography import Bibliography
+from ptce_mono.sources.bibliography import Bibliography, load_bibliography, shown_path
 from ptce_mono.sources.citekeys import KeyUse
 from ptce_mono.sources.monograph import Monograph
 
@@ -56,15 +58,41 @@ def _key_problem(problems: ProblemList, use: KeyUse, bibliography: Bibliography)
     )
 
 
-def check_citations(monographs: list[Monograph], bibliography: Bibliography) -> list[Problem]:
-    """Problems of the citations of `monographs` against `bibliography`, and of the bibliography."""
+def own_bibliography(monograph: Monograph, root: Path, problems: ProblemList) -> Bibliography:
+    """The bibliography files a monograph's front matter names (`bibliography:`), read."""
+    files: list[Path] = []
+    for name in monograph.meta.get("bibliography") or []:
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()) or not path.is_file():
+            where = "outside the project" if not path.is_relative_to(root.resolve()) else "not found"
+            problems.error(
+                monograph.front_position,
+                "no-such-file",
+                f"`bibliography`: `{name}` is {where}",
+                "Paths are written from the project's folder, e.g. `biblio/pole.bib`.",
+            )
+        else:
+            files.append(path)
+    return load_bibliography(files, [shown_path(f, root) for f in files])
+
+
+def check_citations(
+    monographs: list[Monograph], bibliography: Bibliography, root: Path | None = None
+) -> list[Problem]:
+    """Problems of the citations of `monographs` against `bibliography` (plus each monograph's
+    own, named in its front matter from the project folder `root`), and of the bibliographies."""
     found: list[Problem] = list(bibliography.problems)
     used: set[str] = set()
     for monograph in monographs:
         problems = ProblemList(monograph.path)
+        known = bibliography
+        if monograph.meta.get("bibliography"):
+            own = own_bibliography(monograph, root or Path.cwd(), problems)
+            found.extend(p for p in own.problems if p not in found)
+            known = bibliography.merged(own)
         for use in [*cited_keys(monograph), *source_keys(monograph)]:
             used.add(use.key)
-            _key_problem(problems, use, bibliography)
+            _key_problem(problems, use, known)
         if monograph.is_published:
             for section in monograph.sections:
                 if section.citations.opening_cites:
@@ -92,4 +120,4 @@ def citing_share(monograph: Monograph) -> tuple[int, int]:
     return citing, sum(s.citations.paragraphs for s in monograph.sections)
 
 
-__all__ = ["check_citations", "cited_keys", "citing_share", "source_keys"]
+__all__ = ["check_citations", "cited_keys", "citing_share", "own_bibliography", "source_keys"]

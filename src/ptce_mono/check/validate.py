@@ -246,19 +246,21 @@ def check_paths(
     jobs: int | None = None,
     keep_text: bool = True,
     bibliography: Bibliography | None = None,
+    project: Path | None = None,
 ) -> CheckResult:
     """Parse and validate every monograph under `paths`.
 
     `keep_text=False` drops section bodies once counted: checking needs only their measures,
     and shipping the text back from worker processes would cost more than the parsing.
-    Citations are checked against `bibliography` (none: every cited key is unknown).
+    Citations are checked against `bibliography` (none: every cited key is unknown) and the
+    bibliographies the monographs name, from the folder `project` (default: `root`).
     """
     base = (root or Path.cwd()).resolve()
     files, problems = find_monographs(paths, base)
     shown = [_display(f, base) for f in files]
     monographs = _parse_all(files, shown, grid, jobs, keep_text)
     problems.extend(validate(monographs, grid))
-    problems.extend(check_citations(monographs, bibliography or Bibliography()))
+    problems.extend(check_citations(monographs, bibliography or Bibliography(), project or base))
     return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
 
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from ptce_mono.analysis.crosscase import analyse
 from ptce_mono.analysis.options import Options, load_options
+from ptce_mono.check.citations import own_bibliography
 from ptce_mono.check.validate import check_paths
 from ptce_mono.commands.fingerprint import fingerprint, read_stamp, write_stamp
 from ptce_mono.core.errors import CorpusError, PtceError
-from ptce_mono.core.problems import Position, Problem, Severity, has_errors
+from ptce_mono.core.problems import Position, Problem, ProblemList, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
 from ptce_mono.render.citations import bibliography_annex, collect_citations, render_citations
 from ptce_mono.render.dossier import (
@@ -146,7 +147,9 @@ def prepare_dossier(
     # 2. Parse and validate every monograph, drafts included: the same problems as `check`,
     #    the citations checked against the bibliography.
     LOGGER.info("Checking the monographs")
-    checked = check_paths([project / "monographs"], grid, root=_root_for(project), bibliography=bibliography)
+    checked = check_paths(
+        [project / "monographs"], grid, root=_root_for(project), bibliography=bibliography, project=project
+    )
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
@@ -183,6 +186,9 @@ def prepare_dossier(
     # 5. Render: every citation formatted by one call of pandoc's citeproc, then one HTML
     #    document, French typography applied.
     LOGGER.info("Formatting the citations")
+    for monograph in printed:  # the monographs' own bibliographies, checked in step 2
+        own = own_bibliography(monograph, project, ProblemList(monograph.path))
+        bibliography = bibliography.merged(own)
     citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
     LOGGER.info("Rendering the HTML")
     env = make_environment(project)
