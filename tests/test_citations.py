@@ -353,3 +353,14 @@ def test_the_site_links_citations_to_references(tmp_path: Path) -> None:
     analysis = (tmp_path / "out" / "site" / "analyse.html").read_text(encoding="utf-8")
     assert 'href="poles/pole-cite.html#pole-cite--genesis"' in analysis
     assert 'id="ref-labo2014citego"' in analysis
+
+
+def test_unknown_key_in_an_editorial_text_stops_the_build(tmp_path: Path) -> None:
+    from ptce_mono.core.errors import CorpusError
+
+    project = _project(tmp_path)
+    write_project(project, {"editorial/analyse.md": "Titre\n\nLe cadre suit [@labo2014citeg, p. 2].\n"})
+    with pytest.raises(CorpusError) as raised:
+        prepare_dossier(project)
+    [problem] = [p for p in raised.value.problems if p.code == "unknown-cite-key"]
+    assert (problem.path.endswith("editorial/analyse.md"), problem.line, problem.column) == (True, 3, 16)

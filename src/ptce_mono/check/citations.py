@@ -15,7 +15,7 @@ from pathlib import Path
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography, shown_path
-from ptce_mono.sources.citekeys import KeyUse
+from ptce_mono.sources.citekeys import KeyUse, citation_spans, scan_section
 from ptce_mono.sources.monograph import Monograph
 
 
@@ -32,7 +32,22 @@ def source_keys(monograph: Monograph) -> list[KeyUse]:
 
 
 def cited_keys(monograph: Monograph) -> list[KeyUse]:
-    return [use for section in monograph.sections for use in section.citations.uses]
+    """The keys cited in the sections, then in the SWOT items (at the front matter, whose
+    values carry no position of their own)."""
+    uses = [use for section in monograph.sections for use in section.citations.uses]
+    for items in (monograph.meta.get("swot") or {}).values():
+        for item in items if isinstance(items, list) else []:
+            text = str(item.get("text", "")) if isinstance(item, dict) else ""
+            uses += [KeyUse(key, monograph.front_position) for s in citation_spans(text) for key in s.keys]
+    return uses
+
+
+def check_text_citations(shown: str, text: str, bibliography: Bibliography) -> list[Problem]:
+    """Unknown keys of an editorial text, at their file:line:col."""
+    problems = ProblemList(shown)
+    for use in scan_section(list(enumerate(text.split("\n"), 1))).uses:
+        _key_problem(problems, use, bibliography)
+    return problems.items
 
 
 def _key_problem(problems: ProblemList, use: KeyUse, bibliography: Bibliography) -> None:
@@ -120,4 +135,11 @@ def citing_share(monograph: Monograph) -> tuple[int, int]:
     return citing, sum(s.citations.paragraphs for s in monograph.sections)
 
 
-__all__ = ["check_citations", "cited_keys", "citing_share", "own_bibliography", "source_keys"]
+__all__ = [
+    "check_citations",
+    "check_text_citations",
+    "cited_keys",
+    "citing_share",
+    "own_bibliography",
+    "source_keys",
+]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ptce_mono.analysis.crosscase import analyse
 from ptce_mono.analysis.options import Options, load_options
-from ptce_mono.check.citations import own_bibliography
+from ptce_mono.check.citations import check_text_citations, own_bibliography
 from ptce_mono.check.validate import check_paths
 from ptce_mono.commands.fingerprint import fingerprint, read_stamp, write_stamp
 from ptce_mono.core.errors import CorpusError, PtceError
@@ -150,6 +150,10 @@ def prepare_dossier(
     checked = check_paths(
         [project / "monographs"], grid, root=_root_for(project), bibliography=bibliography, project=project
     )
+    for path in config.editorial.values():
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
+            text = read_editorial_text(path)
+            checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
