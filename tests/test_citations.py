@@ -364,3 +364,14 @@ def test_unknown_key_in_an_editorial_text_stops_the_build(tmp_path: Path) -> Non
         prepare_dossier(project)
     [problem] = [p for p in raised.value.problems if p.code == "unknown-cite-key"]
     assert (problem.path.endswith("editorial/analyse.md"), problem.line, problem.column) == (True, 3, 16)
+
+
+def test_nothing_in_a_citation_reaches_the_html_raw(tmp_path: Path) -> None:
+    bib = load_bibliography([FIXTURES / "references.bib"], ["references.bib"])
+    from ptce_mono.render.citations import render_citations
+
+    hostile = "[<script>alert(1)</script> voir <file:///etc/passwd> @durand2012, p. 3 `x`{=html}]"
+    html = render_citations(bib, packaged_style("iso690-author-date-fr"), [hostile]).citations[hostile]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "href=\"file:" not in html and "voir file:///etc/passwd" in html  # printed, not linked
+    assert 'href="#ref-durand2012"' in html

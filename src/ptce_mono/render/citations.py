@@ -34,6 +34,18 @@ _CITATION_DIV = re.compile(r'<div id="c(\d+)">\s*(?:<p>)?(.*?)(?:</p>)?\s*</div>
 _ENTRY_START = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>')
 _DIV_TAG = re.compile(r"<div\b|</div>")
 _REF_LINK = re.compile(r'href="#ref-([^"]+)"')
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+# As in the monographs' Markdown: raw HTML and TeX are text, and only links to the entries, the
+# web or mail are kept.
+_READER = "markdown-raw_html-raw_attribute-raw_tex-tex_math_dollars"
+
+
+def _safe_links(html: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        kept = match.group(1).startswith(("#", "http://", "https://", "mailto:"))
+        return match.group(0) if kept else match.group(2)
+
+    return _LINK.sub(keep, html)
 
 
 def _normal(text: str) -> str:
@@ -121,11 +133,12 @@ def _render_cached(digest: str, items: str, style_text: str, citations: tuple[st
             html = pypandoc.convert_text(
                 "\n".join(document),
                 "html",
-                format="markdown",
+                format=_READER,
                 extra_args=["--citeproc", f"--csl={csl}", f"--bibliography={bib}", "--wrap=none"],
             )
         except (RuntimeError, OSError) as exc:
             raise RenderError(f"pandoc could not format the citations: {exc}") from None
+    html = _safe_links(html)
     rendered = {
         citations[int(m.group(1))]: m.group(2).strip()
         for m in _CITATION_DIV.finditer(html)
