@@ -94,17 +94,28 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
             "type": "array",
             "minItems": 1,
             "items": {
-                "type": "object",
-                "required": ["title", "publisher", "date", "kind"],
-                "additionalProperties": False,
-                "properties": {
-                    "title": _text(),
-                    "publisher": _text(),
-                    "date": {"type": ["string", "integer"]},
-                    "kind": {"enum": list(grid.vocabularies["source_kind"].values)},
-                    "url": _text(pattern="^https?://"),
-                    "note": _text(),
-                },
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["title", "publisher", "date", "kind"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "title": _text(),
+                            "publisher": _text(),
+                            "date": {"type": ["string", "integer"]},
+                            "kind": {"enum": list(grid.vocabularies["source_kind"].values)},
+                            "url": _text(pattern="^https?://"),
+                            "note": _text(),
+                        },
+                    },
+                    {
+                        "type": "object",
+                        "description": "Une entrée de la bibliographie, désignée par sa clé.",
+                        "required": ["key"],
+                        "additionalProperties": False,
+                        "properties": {"key": _text(), "locator": _text(), "note": _text()},
+                    },
+                ]
             },
         }
     elif kind == "summaries":
