@@ -277,6 +277,10 @@ def test_chain_of_evidence_in_two_clicks(built: Built) -> None:
     assert "pole-cite--ref-labo2014citego" in citation_links
     assert "p. 17" in " ".join(built.pages[section_page].split())
     assert "LE LABO DE L’ESS, 2014." in " ".join(built.pages[built.page_of(citation_links[0])].split())
+    # The framework matrix's cell points at the paragraph itself, which carries the citation.
+    matrix_page = next(i for i in range(len(built.pages)) if "pole-cite--genesis--L1" in built.links(i))
+    assert matrix_page > swot_page
+    assert built.page_of("pole-cite--genesis--L1") == section_page
 
 
 def test_a_second_style_changes_the_output(tmp_path: Path) -> None:
