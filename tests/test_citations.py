@@ -153,6 +153,17 @@ def test_bibtex_unclosed_entry_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert "petit2015" in bib.unreadable
 
 
+def test_bibtex_missing_comma_is_an_error_at_pandocs_line(tmp_path: Path) -> None:
+    text = (FIXTURES / "references.bib").read_text(encoding="utf-8")
+    broken = text.replace("  publisher = {{\\'E}ditions du Sud},", "  publisher = {{\\'E}ditions du Sud}", 1)
+    assert broken != text
+    (tmp_path / "refs.bib").write_text(broken, encoding="utf-8")
+    bib = load_bibliography([tmp_path / "refs.bib"], ["refs.bib"])
+    [problem] = bib.problems
+    assert (problem.code, problem.line, problem.column) == ("bib-syntax", 14, 3)  # the field after
+    assert "labo2014citego" in bib.unreadable and bib.entries == {}
+
+
 def test_csl_json_syntax_error_at_line_and_column(tmp_path: Path) -> None:
     text = (FIXTURES / "references.json").read_text(encoding="utf-8")
     (tmp_path / "refs.json").write_text(text.replace('"RTES",', '"RTES"', 1), encoding="utf-8")

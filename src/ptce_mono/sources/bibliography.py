@@ -184,8 +184,17 @@ def _read_bibtex(text: str, shown: str, problems: ProblemList) -> tuple[list[Bib
     try:
         converted = _bibtex_to_csl(hashlib.sha256(text.encode()).hexdigest(), text)
     except (RuntimeError, OSError) as exc:
-        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unknown error"
-        problems.error(Position(1, 1), "bib-syntax", f"pandoc cannot read this BibTeX: {message}")
+        # pandoc says "Error at (line 4, column 3):" then what it expected; its line is the file's.
+        said = str(exc)
+        where = re.search(r"line (\d+), column (\d+)\):\s*(.*)", said)
+        position = Position(int(where.group(1)), int(where.group(2))) if where else Position(1, 1)
+        detail = where.group(3).strip() if where else said.strip()
+        problems.error(
+            position,
+            "bib-syntax",
+            f"this BibTeX cannot be read: {detail}",
+            "A field is probably missing its comma, or a value its braces or quotes.",
+        )
         return [], list(keys)
     entries = []
     for item in json.loads(converted):
