@@ -27,7 +27,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ptce_mono.core.errors import RenderError
-from ptce_mono.sources.bibliography import Bibliography
+from ptce_mono.sources.bibliography import Bibliography, read_style_text
 from ptce_mono.sources.citekeys import citation_spans
 
 _CITATION_DIV = re.compile(r'<div id="c(\d+)">\s*(?:<p>)?(.*?)(?:</p>)?\s*</div>', re.DOTALL)
@@ -111,7 +111,10 @@ def render_citations(
     if not bibliography.entries or style is None:
         return RenderedCitations()
     items = json.dumps(bibliography.csl_items(), ensure_ascii=False, sort_keys=True)
-    style_text = style.read_text(encoding="utf-8")
+    try:
+        style_text = read_style_text(style)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"{style}: cannot read the citation style: {exc}") from None
     digest = hashlib.sha256("\0".join([items, style_text, *citations]).encode()).hexdigest()
     return _render_cached(digest, items, style_text, tuple(citations))
 

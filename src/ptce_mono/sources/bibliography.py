@@ -64,6 +64,11 @@ def read_bibliography_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def read_style_text(path: Path) -> str:
+    """A CSL style's text: a project's own file, or one of the packaged styles."""
+    return path.read_text(encoding="utf-8")
+
+
 def load_bibliography(paths: list[Path], shown: list[str]) -> Bibliography:
     """Every entry of the files `paths` (shown in messages as `shown`), with the problems found."""
     bibliography = Bibliography(files=list(paths))
@@ -332,5 +337,6 @@ __all__ = [
     "packaged_style",
     "packaged_style_names",
     "read_bibliography_bytes",
+    "read_style_text",
     "style_setting",
 ]
