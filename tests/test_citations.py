@@ -390,3 +390,14 @@ def test_nothing_in_a_citation_reaches_the_html_raw(tmp_path: Path) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "href=\"file:" not in html and "voir file:///etc/passwd" in html  # printed, not linked
     assert 'href="#ref-durand2012"' in html
+
+
+def test_a_project_style_file(tmp_path: Path) -> None:
+    project = _project(tmp_path, CONFIG + "csl: styles/maison.csl\n")
+    style = packaged_style("iso690-numeric-fr")
+    assert style is not None
+    (project / "styles").mkdir()
+    shutil.copy(style, project / "styles" / "maison.csl")
+    html = prepare_dossier(project).rendered.html
+    assert "Le Labo de l’ESS 2014, p.\u00a017" not in html
+    assert re.search(r'<a href="#pole-cite--ref-labo2014citego"[^>]*>\d+, p.\u00a017</a>', html)  # numeric
