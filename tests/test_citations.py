@@ -104,6 +104,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         ("@key [p. 33] dit", [("key",)]),
         ("écrire à jeanne@example.org", []),
         ("[le site](https://example.org/@compte)", []),
+        ("son compte \\@LaboESS", []),
     ],
 )
 def test_citation_syntax(text: str, keys: list[tuple[str, ...]]) -> None:
@@ -123,6 +124,7 @@ def test_summaries_lose_their_citations() -> None:
         ("Le pôle est porté par le CBE du Seignanx.", "CBE"),
         ("Le pôle coopère. Les membres partagent des moyens.", None),
         ("- Premier point\n- Second point", None),
+        ("Trois communes : Tarnos, Ondres et Boucau.", "Tarnos"),
     ],
 )
 def test_claims(text: str, claim: str | None) -> None:

@@ -17,16 +17,18 @@ from ptce_mono.core.problems import Position
 # pandoc's key: a letter, digit or _ first, then internal punctuation allowed, ending on a word
 # character (so the full stop after `@dupont2012.` is not part of the key).
 KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
-_KEY_IN_BRACKETS = re.compile(rf"(?<![\w.@])-?@({KEY})")
+_KEY_IN_BRACKETS = re.compile(rf"(?<![\w.@\\])-?@({KEY})")
 # A bracketed citation holds at least one `@key` not preceded by a word character (an e-mail
 # address is not a citation) and is not a link's text.
-BRACKETED = re.compile(rf"\[(?=[^\[\]]*?(?<![\w.@])-?@{KEY})([^\[\]]*)\](?![(\[])")
-IN_TEXT = re.compile(rf"(?<![\w.@\[/:=-])@({KEY})(?:[ \t]*\[([^\[\]@]*)\])?")
+BRACKETED = re.compile(rf"\[(?=[^\[\]]*?(?<![\w.@\\])-?@{KEY})([^\[\]]*)\](?![(\[])")
+# `\@` is a literal @, as in pandoc: `\@LaboESS` names an account, it cites nothing.
+IN_TEXT = re.compile(rf"(?<![\w.@\[/:=\\-])@({KEY})(?:[ \t]*\[([^\[\]@]*)\])?")
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\wÀ-ÖØ-öø-ÿ’'-]*")
 _DIGIT = re.compile(r"\d")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|\d+[.)])[ \t]+", re.MULTILINE)
-# What may precede a capital that opens a sentence, a list item or a quotation.
-_OPENERS = frozenset(".!?:…-–—*_>#(«\"“‘'")
+# What may precede a capital that opens a sentence, a list item or a quotation. Not the colon:
+# in French, a capital after it is a proper name.
+_OPENERS = frozenset(".!?…-–—*_>#(«\"“‘'")
 
 
 @dataclass(frozen=True)
