@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from ptce_mono.check.citations import citing_share
 from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.sources.grid import Grid
@@ -207,4 +208,9 @@ def format_summary(monographs: list[Monograph], grid: Grid) -> str:
         out.append(f"{str(r['id']).ljust(width)}{str(r['status']).ljust(11)}{cells}  {unknown}\n")
     published = sum(1 for r in rows if r["status"] == "published")
     out.append(f"{len(rows)} monograph(s): {published} published, {len(rows) - published} draft(s)\n")
+    out.append("\nCitations (paragraphs that cite a source / paragraphs)\n")
+    for monograph in sorted(monographs, key=lambda m: m.id):
+        citing, paragraphs = citing_share(monograph)
+        share = f"{100 * citing / paragraphs:3.0f} %" if paragraphs else "  — "
+        out.append(f"{monograph.id.ljust(width)}{share}  ({citing}/{paragraphs})\n")
     return "".join(out)

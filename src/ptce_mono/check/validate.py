@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ptce_mono.check.citations import check_citations
 from ptce_mono.core.machine import available_cores
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 
@@ -243,17 +245,22 @@ def check_paths(
     root: Path | None = None,
     jobs: int | None = None,
     keep_text: bool = True,
+    bibliography: Bibliography | None = None,
+    project: Path | None = None,
 ) -> CheckResult:
     """Parse and validate every monograph under `paths`.
 
     `keep_text=False` drops section bodies once counted: checking needs only their measures,
     and shipping the text back from worker processes would cost more than the parsing.
+    Citations are checked against `bibliography` (none: every cited key is unknown) and the
+    bibliographies the monographs name, from the folder `project` (default: `root`).
     """
     base = (root or Path.cwd()).resolve()
     files, problems = find_monographs(paths, base)
     shown = [_display(f, base) for f in files]
     monographs = _parse_all(files, shown, grid, jobs, keep_text)
     problems.extend(validate(monographs, grid))
+    problems.extend(check_citations(monographs, bibliography or Bibliography(), project or base))
     return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
 
 

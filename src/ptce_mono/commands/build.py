@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
+from ptce_mono.core.errors import PtceError
 from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
 
@@ -79,6 +81,7 @@ def build_dossier(
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
         workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
+        extra += _citation_files(project, config_path)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
         key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
         record = None if force else read_build_record(out_dir, key)
@@ -133,6 +136,15 @@ def build_dossier(
     }
     write_build_record(out_dir, key, [written.pdf, written.html], recorded)
     return _with_site(report, project, out_dir, drafts, site)
+
+
+def _citation_files(project: Path, config_path: Path | None) -> list[Path]:
+    """The bibliography and style files the settings name: the build is redone when they change."""
+    try:
+        config = load_config(project, config_path)
+    except PtceError:
+        return []  # the build stops on it, with its message, once it reads the settings
+    return [*config.bibliography, *([config.csl] if config.csl else [])]
 
 
 def _with_site(

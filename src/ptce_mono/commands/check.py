@@ -16,6 +16,7 @@ from ptce_mono.check.report import (
 from ptce_mono.check.validate import check_paths
 from ptce_mono.core.problems import Severity, has_errors
 from ptce_mono.core.version import VERSION
+from ptce_mono.sources.config import project_bibliography
 from ptce_mono.sources.grid import load_grid
 from ptce_mono.sources.resources import project_resource
 
@@ -42,7 +43,11 @@ def check_project(
     """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid."""
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     targets: list[str | Path] = list(paths) or [project / "monographs"]
-    result = check_paths(targets, grid, root=project, keep_text=False)
+    # The citations are checked against the bibliography dossier.yaml names; that file's own
+    # problems are listed with the monographs'.
+    bibliography, config_problems = project_bibliography(project)
+    result = check_paths(targets, grid, root=project, keep_text=False, bibliography=bibliography)
+    result.problems[:0] = config_problems
     problems = result.problems
     if errors_only:
         problems = [p for p in problems if p.severity == Severity.ERROR]

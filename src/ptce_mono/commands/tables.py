@@ -14,7 +14,10 @@ Table = tuple[list[str], list[list[object]]]
 
 
 def matrix_table(model: CrossCase) -> Table:
-    header = ["pole", "nom", "section", "titre", "état", "résumé", "origine du résumé", "fichier", "ligne"]
+    header = [
+        *("pole", "nom", "section", "titre", "état", "résumé", "origine du résumé", "fichier", "ligne"),
+        "clés citées",
+    ]
     titles = dict(model.matrix.sections)
     rows: list[list[object]] = []
     for pole in model.poles:
@@ -31,6 +34,7 @@ def matrix_table(model: CrossCase) -> Table:
                     cell.origin,
                     pole.path,
                     cell.line or "",
+                    " ; ".join(cell.keys),
                 ]
             )
     return header, rows

@@ -16,6 +16,15 @@ from typing import Any
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources.bibliography import (
+    DEFAULT_STYLE,
+    Bibliography,
+    bibliography_file,
+    citation_style,
+    load_bibliography,
+    packaged_style,
+    shown_path,
+)
 from ptce_mono.sources.fields import slug
 from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
 from ptce_mono.sources.yamlsafe import YValue, load_yaml
@@ -57,6 +66,8 @@ class DossierConfig:
     poles: tuple[PoleRef, ...]
     editorial: dict[str, Path]  # part -> existing Markdown file inside the project
     include_drafts: bool
+    bibliography: tuple[Path, ...] = ()  # BibTeX or CSL-JSON files, in the order named
+    csl: Path | None = None  # the citation style; None when the packaged styles are missing
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
 
@@ -128,6 +139,23 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def project_bibliography(project: Path, root: Path | None = None) -> tuple[Bibliography, list[Problem]]:
+    """The bibliography that `dossier.yaml` of `project` names, and the settings' problems if any.
+
+    Without a dossier.yaml the bibliography is empty; with one that has errors, they are
+    returned (so `check` lists them with the rest) and the bibliography is empty.
+    """
+    if not (project / CONFIG_NAME).is_file():
+        return Bibliography(), []
+    try:
+        config = load_config(project)
+    except ConfigError as exc:
+        return Bibliography(), list(exc.problems)
+    base = root or Path.cwd()
+    files = list(config.bibliography)
+    return load_bibliography(files, [shown_path(f, base) for f in files]), []
+
+
 def _settings_spec(project: Path) -> Record:
     poles = ListOf(
         Text(_pole_ref),
@@ -151,6 +179,8 @@ def _settings_spec(project: Path) -> Record:
             optional("editorial", editorial, {}),
             optional("options", Text(_options_file(project))),
             optional("drafts", Choice(DRAFT_CHOICES), "exclude"),
+            optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
+            optional("csl", Text(citation_style(project))),
         ),
         label="the dossier settings",
     )
@@ -182,6 +212,8 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         editorial=editorial,
         include_drafts=values["drafts"] == "include",
         options=options,
+        bibliography=tuple(values["bibliography"]),
+        csl=values.get("csl") or packaged_style(DEFAULT_STYLE),
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
     )
 
@@ -236,4 +268,12 @@ def _options_file(project: Path) -> Callable[[str, At], Path | None]:
     return lambda raw, at: _project_file(project, raw, at)
 
 
-__all__ = ["CONFIG_NAME", "DossierConfig", "PoleRef", "YValue", "load_config", "order_poles"]
+__all__ = [
+    "CONFIG_NAME",
+    "DossierConfig",
+    "PoleRef",
+    "YValue",
+    "load_config",
+    "order_poles",
+    "project_bibliography",
+]

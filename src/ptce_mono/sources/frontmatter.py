@@ -107,7 +107,7 @@ def _sources(grid: Grid) -> ListOf:
     # the keys of a full entry are there, empty, so that what prints a full entry prints nothing.
     cited = Record(
         (required("key", Text()), optional("note", Text(), ""), optional("locator", Text(), "")),
-        finish=lambda values, at: {"title": "", "publisher": "", "date": "", "kind": "", "url": "", **values},
+        finish=_cited_entry,
     )
 
     def choose(value: YValue) -> Spec | None:
@@ -117,6 +117,15 @@ def _sources(grid: Grid) -> ListOf:
 
     entry = Variant(choose, "a mapping")
     return ListOf(entry, "Write one `- title: ...` entry per source.", min_items=1, too_few_code="no-sources")
+
+
+def _cited_entry(values: dict[str, Any], at: At) -> dict[str, Any]:
+    """A source cited by its key; where the key is written, so that an unknown key points there."""
+    where = at.position
+    if at.mapping is not None and "key" in at.mapping.entries:
+        where = at.mapping.entries["key"].value.position
+    empty = {"title": "", "publisher": "", "date": "", "kind": "", "url": ""}
+    return {**empty, **values, "line": str(where.line), "column": str(where.column)}
 
 
 def field_spec(grid: Grid, spec: FieldSpec) -> Spec:

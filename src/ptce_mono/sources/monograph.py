@@ -13,6 +13,7 @@ from typing import Any
 
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
+from ptce_mono.sources.citekeys import SectionCitations, scan_section
 from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
@@ -56,6 +57,7 @@ class Section:
     gaps: list[Gap] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     body_line: int = 0  # the file line where `body` starts
+    citations: SectionCitations = field(default_factory=SectionCitations)
 
     @property
     def is_gap(self) -> bool:
@@ -372,6 +374,7 @@ def _finish(section: Section, buffer: list[tuple[int, str]], keep_text: bool) ->
     first = next((i for i, (_, line) in enumerate(buffer) if line.strip()), len(buffer))
     body = "\n".join(line for _, line in buffer[first:]).rstrip()
     section.words = count_words(body)
+    section.citations = scan_section(buffer[first:])
     if not keep_text:
         return
     section.body = body
