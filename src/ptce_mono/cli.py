@@ -49,12 +49,13 @@ def _progress(enabled: bool) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
-def _fail(exc: PtceError) -> None:
+def _fail(exc: PtceError, project: Path | None = None) -> None:
+    """The error's problems (with frames read only inside `project`) and its summary; exit."""
     problems = getattr(exc, "problems", None)
     if problems:
         from ptce_mono.check.report import format_text
 
-        click.echo(format_text(problems), err=True, nl=False)
+        click.echo(format_text(problems, root=project), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
     sys.exit(exc.exit_code)
 
@@ -209,7 +210,7 @@ def build(
                 site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
                 click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
         except PtceError as exc:
-            _fail(exc)
+            _fail(exc, project)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -329,7 +330,7 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> 
 
     result = check_paths([project / "monographs"], grid, root=project)
     if has_errors(result.problems):
-        click.echo(format_text(result.problems), err=True, nl=False)
+        click.echo(format_text(result.problems, root=project), err=True, nl=False)
         sys.exit(EXIT_PROBLEMS)
     chosen = [m for m in result.monographs if m.is_published or drafts]
     written = export_tables(analyse(chosen, grid), out_dir or project / "build" / "tables", xlsx=not no_xlsx)
@@ -357,7 +358,7 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     try:
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
         return
     click.echo(f"Wrote {written}.")
 

@@ -106,7 +106,7 @@ def prepare_dossier(
 
     # 2. Parse and validate every monograph, drafts included: the same problems as `check`.
     LOGGER.info("Checking the monographs")
-    checked = check_paths([project / "monographs"], grid, root=_root_for(project))
+    checked = check_paths([project / "monographs"], grid, root=_root_for(project), project=project)
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
@@ -136,14 +136,14 @@ def prepare_dossier(
     model = analyse(printed, grid, config.reference_year)
     options = Options(config.path)
     if config.options is not None:
-        options, option_problems = load_options(config.options, model.swot, _shown(config.options))
+        options, option_problems = load_options(config.options, model.swot, _shown(config.options), project)
         if has_errors(option_problems):
             raise CorpusError(option_problems)
 
     # 5. Render: one HTML document, French typography applied.
     LOGGER.info("Rendering the HTML")
     env = make_environment(project)
-    editorial = read_editorial(config)
+    editorial = read_editorial(config, project)
     part3, annexes = render_analysis(
         env,
         model,

@@ -14,6 +14,7 @@ from pathlib import Path
 from ptce_mono.commands.build import prepare_dossier
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.project_files import is_regular_file_inside
 from ptce_mono.sources.resources import template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
@@ -42,7 +43,11 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
         # pandoc's own reference document with the dossier's fonts (Source Serif Pro for text,
         # Source Sans Pro for headings) and French as the language: Word applies its styles.
         reference = next(
-            (f / "reference.docx" for f in template_folders(project) if (f / "reference.docx").is_file()),
+            (
+                f / "reference.docx"
+                for f in template_folders(project)
+                if is_regular_file_inside(f / "reference.docx", f)
+            ),
             None,
         )
         if reference is not None:

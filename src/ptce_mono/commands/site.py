@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from ptce_mono.commands.build import prepare_dossier
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.project_files import read_text
 from ptce_mono.render.dossier import make_environment
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.resources import template_folders
@@ -98,9 +99,8 @@ def build_site(project: Path, out_dir: Path, drafts: bool | None = None) -> list
             path, french_html(_shell(page, "dossier.css", nav, config.language)).encode("utf-8")
         )
         written.append(path)
-    css = font_face_css(lambda _package, name: f"fonts/{name}") + find_stylesheet(
-        template_folders(project)
-    ).read_text(encoding="utf-8")
+    stylesheet = find_stylesheet(template_folders(project))
+    css = font_face_css(lambda _package, name: f"fonts/{name}") + read_text(stylesheet, stylesheet.parent)
     write_bytes_atomic(site / "dossier.css", css.encode("utf-8"))
     copy_fonts(site)
     return written

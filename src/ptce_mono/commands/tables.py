@@ -11,6 +11,19 @@ from ptce_mono.core.files import write_bytes_atomic
 
 Table = tuple[list[str], list[list[object]]]
 
+# A spreadsheet program runs a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): a pole name `=HYPERLINK(...)` would become a live link, `@SUM(...)` a call.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def would_start_a_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: object) -> object:
+    """The value as a CSV cell: text that would start a formula gets a leading apostrophe."""
+    return "'" + str(value) if would_start_a_formula(value) else value
+
 
 def matrix_table(model: CrossCase) -> Table:
     header = ["pole", "nom", "section", "titre", "état", "résumé", "origine du résumé", "fichier", "ligne"]
@@ -74,8 +87,8 @@ TABLES = {"matrice": matrix_table, "typologie": typology_table, "afom": swot_tab
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table[0])
-    writer.writerows(table[1])
+    writer.writerow([csv_cell(value) for value in table[0]])
+    writer.writerows([csv_cell(value) for value in row] for row in table[1])
     # A BOM lets spreadsheet programs recognise UTF-8 when they open the file directly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -93,6 +106,10 @@ def to_xlsx(tables: dict[str, Table]) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if would_start_a_formula(cell.value):
+                    # Kept as typed, stored as a string: openpyxl would otherwise write a formula.
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
     # Fixed properties keep the workbook byte-stable between runs.
     workbook.properties.creator = "ptce-mono"

@@ -20,14 +20,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import read_text
 from ptce_mono.render.figures import departement_name
-from ptce_mono.render.markdown import render_markdown
+from ptce_mono.render.loader import template_loaders
+from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.fields import Count, Unknown
@@ -219,14 +221,16 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
     )
 
 
-def read_editorial(config: DossierConfig) -> dict[str, str]:
-    """The editorial texts named by the settings, as HTML, by part."""
+def read_editorial(config: DossierConfig, project: Path) -> dict[str, str]:
+    """The editorial texts named by the settings, as HTML, by part; none read outside `project`."""
     html: dict[str, str] = {}
     for part, path in config.editorial.items():
         try:
-            html[part] = render_markdown(path.read_text(encoding="utf-8"), top=3)
+            html[part] = render_markdown(read_text(path, project), top=3)
         except (OSError, UnicodeDecodeError) as exc:
             raise RenderError(f"{path}: cannot read the editorial text: {exc}") from None
+        except TooDeep as exc:
+            raise RenderError(f"{path}: {exc}") from None
     return html
 
 
@@ -253,7 +257,7 @@ def w3c_date(value: dt.date) -> str:
 
 def make_environment(project: Path) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(project)]),
+        loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -333,7 +337,7 @@ def render_dossier(
         grid=grid,
         chapters=chapters,
         typology=typology,
-        editorial=editorial if editorial is not None else read_editorial(config),
+        editorial=editorial if editorial is not None else read_editorial(config, project),
         edition=french_month(edition),
         drafts_left_out=list(drafts_left_out or []),
         analysis_html=analysis_html,

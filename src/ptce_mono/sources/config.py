@@ -7,12 +7,14 @@ against it later by `order_poles`, still pointing at the line that names them.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue, load_yaml
 
@@ -82,7 +84,7 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     shown = _display(config_path)
     problems = ProblemList(shown)
     try:
-        text = config_path.read_text(encoding="utf-8")
+        text = read_text(config_path, project if path is None else config_path.parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(
             Position(),
@@ -304,7 +306,7 @@ class _ConfigReader:
                 found = self.editorial_file(part, *named[part])
                 if found is not None:
                     files[part] = found
-            elif (self.project / default).is_file():
+            elif os.path.lexists(self.project / default):  # read (or refused) with the rest
                 # Not named: the conventional file is used when the project has it.
                 files[part] = self.project / default
         return files
@@ -313,7 +315,7 @@ class _ConfigReader:
         value = self.root.get("options")
         if value is None:
             default = self.project / OPTIONS_DEFAULT
-            return default if default.is_file() else None
+            return default if os.path.lexists(default) else None
         if not isinstance(value, Scalar) or not value.text.strip():
             self.problems.error(value.position, "wrong-type", "`options` must be a file path")
             return None

@@ -6,12 +6,15 @@ file:line:col, and as much as can be read is kept so that later checks still run
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.nesting import MAX_NESTING, too_deep
 from ptce_mono.core.problems import Position, Problem, ProblemList
+from ptce_mono.core.project_files import Refused, read_bytes
 from ptce_mono.core.text import count_words, did_you_mean, normalise
 from ptce_mono.sources.fields import FieldReader
 from ptce_mono.sources.grid import Grid
@@ -99,11 +102,18 @@ class Monograph:
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def read_source(path: Path, problems: ProblemList) -> str | None:
-    """The file's text, or None with a problem saying why it cannot be read as UTF-8 text."""
+def read_source(path: Path, problems: ProblemList, root: Path | None = None) -> str | None:
+    """The file's text, or None with a problem saying why it cannot be read as UTF-8 text.
+
+    Only a regular file under `root` (default: anywhere; the caller has bounded the path) is
+    opened, and its size is checked before a byte is read.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        full = Path(os.path.abspath(path))
+        data = read_bytes(full, root or Path(full.anchor), MAX_FILE_BYTES)
+    except Refused as refused:
+        if refused.code == "file-too-large":
+            size = os.stat(path).st_size
             problems.error(
                 Position(),
                 "file-too-large",
@@ -111,8 +121,16 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
                 f"{MAX_FILE_BYTES // 1_048_576} MiB",
                 "Is this really a monograph? Split it or remove pasted material.",
             )
-            return None
-        data = path.read_bytes()
+        elif refused.code == "link-outside":
+            problems.error(
+                Position(),
+                "link-outside",
+                refused.message,
+                "Copy the monograph into the project instead of linking to it.",
+            )
+        else:
+            problems.error(Position(), refused.code, refused.message, "A monograph is a Markdown text file.")
+        return None
     except OSError as exc:
         problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
         return None
@@ -157,13 +175,20 @@ def _byte_position(data: bytes, offset: int) -> Position:
 
 
 def parse_monograph(
-    path: str | Path, grid: Grid, display_path: str | None = None, keep_text: bool = True
+    path: str | Path,
+    grid: Grid,
+    display_path: str | None = None,
+    keep_text: bool = True,
+    root: Path | None = None,
 ) -> Monograph:
-    """Read one monograph. Problems are on the result; this never raises on bad content."""
+    """Read one monograph (a regular file under `root`, when given).
+
+    Problems are on the result; this never raises on bad content.
+    """
     file_path = Path(path)
     shown = display_path or str(path)
     problems = ProblemList(shown)
-    text = read_source(file_path, problems)
+    text = read_source(file_path, problems, root)
     if text is None:
         return Monograph(shown, {}, [], problems.items)
     return parse_text(text, grid, shown, problems, keep_text)
@@ -221,6 +246,16 @@ def parse_text(
                 f"text damaged by a PDF extraction (`{match.group(0)}`)",
                 "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
             )
+    nested = too_deep("\n".join(lines[body_start - 1 :]))
+    if nested is not None:
+        depth, depth_line = nested
+        problems.error(
+            Position(body_start - 1 + depth_line, 1),
+            "too-deep",
+            f"the text here nests {depth} levels deep (lists in lists, emphasis in emphasis); "
+            f"the dossier prints at most {MAX_NESTING}",
+            "Flatten the list or remove the repeated `*` or `_`: deeper text would not be printed.",
+        )
     sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
 

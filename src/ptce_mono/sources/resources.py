@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ptce_mono.core.errors import ConfigError
+from ptce_mono.core.problems import Position, Problem, Severity
+from ptce_mono.core.project_files import is_inside
+
 _PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
 _SOURCE_TREE = Path(__file__).resolve().parents[3]
 
@@ -22,9 +26,25 @@ def default_resource(name: str) -> Path:
 
 
 def project_resource(project: Path, name: str) -> Path:
-    """The project's own folder `name` when it has one, else the default."""
+    """The project's own folder `name` when it has one, else the default.
+
+    A project folder that is a link to a place outside the project is refused (ConfigError),
+    not silently replaced by the default.
+    """
     own = project / name
-    return own if own.is_dir() else default_resource(name)
+    if not own.is_dir():
+        return default_resource(name)
+    if not is_inside(own, project):
+        problem = Problem(
+            str(own),
+            Position(),
+            Severity.ERROR,
+            "link-outside",
+            "the folder is a link to a place outside the project; it is not read",
+            "Copy the folder into the project instead of linking to it.",
+        )
+        raise ConfigError([problem])
+    return own
 
 
 def template_folders(project: Path) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
 
 STYLESHEET = "dossier.css"
@@ -27,7 +28,7 @@ def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
 def browser_html(html: str, stylesheet: Path) -> str:
     """The same document for a browser: stylesheet and font faces inlined, fonts next to it."""
     faces = font_face_css(lambda _package, name: f"fonts/{name}")
-    css = faces + stylesheet.read_text(encoding="utf-8")
+    css = faces + read_text(stylesheet, stylesheet.parent)
     style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
     return html.replace("</head>", style + "</head>", 1)
 
