@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,17 @@ def _fail(exc: PtceError, project: Path | None = None) -> None:
         click.echo(format_text(problems, root=project), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
     sys.exit(exc.exit_code)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _io_failure(exc: OSError) -> None:
+    """A file that cannot be read or written: one line, exit 2, never a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    click.echo(f"ptce-mono: cannot write or read{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,6 +200,8 @@ def build(
     # Forked before the rest of the build is even imported: they get ready meanwhile.
     workers = build_workers(project, jobs, single_pass)
     workers.start()
+    # SIGTERM ends the build as an exception would: temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from ptce_mono.commands.build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
@@ -211,6 +225,9 @@ def build(
                 click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
         except PtceError as exc:
             _fail(exc, project)
+            return
+        except OSError as exc:
+            _io_failure(exc)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -333,7 +350,12 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> 
         click.echo(format_text(result.problems, root=project), err=True, nl=False)
         sys.exit(EXIT_PROBLEMS)
     chosen = [m for m in result.monographs if m.is_published or drafts]
-    written = export_tables(analyse(chosen, grid), out_dir or project / "build" / "tables", xlsx=not no_xlsx)
+    try:
+        target = out_dir or project / "build" / "tables"
+        written = export_tables(analyse(chosen, grid), target, xlsx=not no_xlsx)
+    except OSError as exc:
+        _io_failure(exc)
+        return
     for path in written:
         click.echo(f"Wrote {path}")
 
@@ -359,6 +381,9 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
     except PtceError as exc:
         _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     click.echo(f"Wrote {written}.")
 

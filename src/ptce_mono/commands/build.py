@@ -19,6 +19,7 @@ from ptce_mono.analysis.options import Options, load_options
 from ptce_mono.check.validate import check_paths
 from ptce_mono.commands.fingerprint import fingerprint, read_stamp, write_stamp
 from ptce_mono.core.errors import CorpusError
+from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.problems import Position, Problem, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
 from ptce_mono.render.dossier import RenderedDossier, make_environment, read_editorial, render_dossier
@@ -198,6 +199,11 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER
+
+    # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
+    for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
+        sweep_temporaries(folder)
     folders = template_folders(project)
     # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
     # while the sources are fingerprinted and checked and the HTML is made, and are stopped at

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from ptce_mono.analysis.crosscase import CrossCase
-from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
 
 Table = tuple[list[str], list[list[object]]]
 
@@ -120,6 +120,7 @@ def to_xlsx(tables: dict[str, Table]) -> bytes:
 
 def export_tables(model: CrossCase, out_dir: Path, xlsx: bool = True) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_temporaries(out_dir)
     tables = {name: build(model) for name, build in TABLES.items()}
     written = []
     for name, table in tables.items():
