@@ -276,3 +276,26 @@ def test_long_words_and_urls_stay_on_the_page_and_outputs_follow_the_umask(tmp_p
         if word:
             assert float(word.group(1)) >= 0 and float(word.group(2)) <= width, word.group(3)
     assert "Xqwrtzpkd" in boxes and "0123456789" in boxes
+
+
+def test_a_cache_deleted_during_the_build_is_rebuilt(tmp_path):
+    """Probe 15: the README says `build/cache` may be deleted at any time; during a build too."""
+    import shutil
+
+    project = project_at(tmp_path, monograph_text("pole-test", body={"Genèse": "\n\n".join([WORDS] * 40)}))
+    cache = project / "build" / "cache"
+    process = subprocess.Popen([PTCE, "build"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    deleted = 0
+    while process.poll() is None:
+        assert time.monotonic() < deadline
+        if deleted < 2 and cache.exists() and any(cache.rglob("*.pdf")):
+            shutil.rmtree(cache, ignore_errors=True)  # as soon as a piece is in it, and once more
+            deleted += 1
+        time.sleep(0.01)
+    _out, err = process.communicate()
+    assert deleted, "the build ended before its cache could be deleted"
+    assert process.returncode == 0, err.decode()
+    from pypdf import PdfReader
+
+    assert len(PdfReader(project / "build" / "dossier.pdf").pages) >= 5

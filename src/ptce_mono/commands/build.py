@@ -32,6 +32,15 @@ from ptce_mono.typeset.pieces.workers import Workers, build_workers
 LOGGER = logging.getLogger("ptce_mono.commands.build")
 
 
+CACHE_ATTEMPTS = 3
+
+
+def _within(filename: object, folder: Path) -> bool:
+    if not isinstance(filename, str | os.PathLike):
+        return False
+    return Path(os.path.abspath(filename)).is_relative_to(Path(os.path.abspath(folder)))
+
+
 @dataclass
 class BuildReport:
     poles: list[str]  # ids printed, in the dossier's order
@@ -235,16 +244,26 @@ def build_dossier(
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
-        written = typeset(
-            prepared.rendered.html,
-            folders,
-            project,
-            out_dir,
-            int(edition.timestamp()),
-            jobs=jobs,
-            single_pass=single_pass,
-            workers=workers,
-        )
+        cache_folder = out_dir / CACHE_FOLDER
+        for attempt in range(1, CACHE_ATTEMPTS + 1):
+            try:
+                written = typeset(
+                    prepared.rendered.html,
+                    folders,
+                    project,
+                    out_dir,
+                    int(edition.timestamp()),
+                    jobs=jobs,
+                    single_pass=single_pass,
+                    workers=workers,
+                )
+                break
+            except FileNotFoundError as exc:
+                # The cache may be deleted at any time, during a build too: the pieces it held
+                # are typeset again.
+                if attempt == CACHE_ATTEMPTS or not _within(exc.filename, cache_folder):
+                    raise
+                LOGGER.warning("build/cache was deleted during the build: typesetting again")
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     report = BuildReport(
