@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAX_NESTING = 40
 PARSE_NESTING = 2 * MAX_NESTING
 
-_PREFIX = re.compile(r"[ \t>*+\-0-9.)]*")
+_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]+", re.MULTILINE)
 _INLINE_MARKS = re.compile(r"[*_\[~`<]")
 
 
@@ -52,11 +52,6 @@ def deepest(tokens: Sequence[Token]) -> tuple[int, int]:
     return depth, line
 
 
-def _prefix_width(line: str) -> int:
-    match = _PREFIX.match(line)
-    return len(match.group(0).expandtabs(4)) if match else 0
-
-
 def could_nest_deeper(text: str) -> bool:
     """False when `text` surely nests no deeper than MAX_NESTING (parsing it would be wasted).
 
@@ -64,12 +59,13 @@ def could_nest_deeper(text: str) -> bool:
     `>`, a list marker) and at most two token levels; each level of inline markup takes one of
     the characters counted in its paragraph.
     """
-    for paragraph in text.split("\n\n"):
-        marks = len(_INLINE_MARKS.findall(paragraph))
-        prefix = max(_prefix_width(line) for line in paragraph.split("\n"))
-        if 2 * prefix + marks + 2 > MAX_NESTING:
-            return True
-    return False
+    prefix = max((len(m.group(0).expandtabs(4)) for m in _PREFIX.finditer(text)), default=0)
+    room = MAX_NESTING - 2 - 2 * prefix
+    if room < 0:
+        return True
+    if len(_INLINE_MARKS.findall(text)) <= room:
+        return False
+    return any(len(_INLINE_MARKS.findall(paragraph)) > room for paragraph in text.split("\n\n"))
 
 
 def too_deep(text: str) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
-from ptce_mono.core.project_files import read_text
+from ptce_mono.core.project_files import is_inside, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
 
 STYLESHEET = "dossier.css"
@@ -20,7 +20,7 @@ def find_stylesheet(templates: list[Path]) -> Path:
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     folders = [*templates, *FONT_FOLDERS.values()]
-    if (project / "assets").is_dir():
+    if (project / "assets").is_dir() and is_inside(project / "assets", project):
         folders.append(project / "assets")
     return folders
 
