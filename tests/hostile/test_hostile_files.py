@@ -148,3 +148,40 @@ def test_a_huge_sparse_file_is_refused_and_its_frame_reads_a_bounded_window(tmp_
     assert done.returncode == 1, done.stderr[-2000:]
     assert "monographs/huge.md:1:1: error: the file is 1024.0 MiB; a monograph may be at most 2 MiB" in done.stdout
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+
+
+AUDIT = r"""
+import os, sys
+from pathlib import Path
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.append(os.path.realpath(os.fsdecode(args[0])))
+sys.addaudithook(hook)
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.core.errors import PtceError
+project = Path(sys.argv[1])
+try:
+    build_dossier(project, project / "build", jobs=1)
+except PtceError as exc:
+    print("refused:", exc)
+outside = [p for p in opened if "canary" in p]
+print("OPENED", outside)
+sys.exit(1 if outside else 0)
+"""
+
+
+def test_no_file_a_link_leads_to_is_opened_not_even_to_fingerprint_it(tmp_path):
+    """Probes 1, 2 and 12 at the system level: the linked files are never opened."""
+    canary = tmp_path / "canary"
+    canary.mkdir()
+    (canary / "secret.md").write_text(monograph_text("secret"), encoding="utf-8")
+    (canary / "options.yaml").write_text("options: []\n", encoding="utf-8")
+    project = project_at(tmp_path / "project")
+    (project / "monographs" / "secret.md").symlink_to(canary / "secret.md")
+    (project / "editorial").mkdir()
+    (project / "editorial" / "options.yaml").symlink_to(canary / "options.yaml")
+    done = subprocess.run([sys.executable, "-c", AUDIT, str(project)], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "refused:" in done.stdout

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, Refused, read_bytes
 from ptce_mono.sources.resources import default_resource
 
 STAMP = ".ptce-build.json"
@@ -39,13 +40,20 @@ def _version(package: str) -> str:
 
 def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: str = "") -> str:
     digest = hashlib.sha256()
-    roots = [project / name for name in SOURCES]
-    roots += [default_resource("grid"), default_resource("templates"), Path(__file__).parents[1], *extra]
-    for root in roots:
+    roots = [(project / name, project) for name in SOURCES]
+    roots += [(folder, folder) for folder in (default_resource("grid"), default_resource("templates"))]
+    roots += [(Path(__file__).parents[1], Path(__file__).parents[1])]
+    roots += [(path, path.parent) for path in extra]
+    for root, inside in roots:
         for file in _files(root):
             if file.suffix == ".pyc":
                 continue
-            digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+            try:
+                content = read_bytes(file, inside, MAX_ASSET_BYTES)
+            except Refused as refused:
+                # Not read: the check that follows reports it; the refusal is what changed.
+                content = f"refused:{refused.code}".encode()
+            digest.update(str(file).encode() + b"\0" + content + b"\0")
     for package in (
         "weasyprint",
         "fonttools",
