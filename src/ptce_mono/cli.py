@@ -289,8 +289,12 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
     if target.exists():
         click.echo(f"ptce-mono: {target} already exists; nothing written.", err=True)
         sys.exit(EXIT_PROBLEMS)
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold(grid, name, pole_id), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(scaffold(grid, name, pole_id), encoding="utf-8")
+    except OSError as exc:
+        _io_failure(exc)
+        return
     click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
 
 
@@ -311,7 +315,11 @@ def schema(out: Path | None) -> None:
         _fail(exc)
         return
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _io_failure(exc)
+            return
         click.echo(f"Wrote {out}.")
     else:
         click.echo(text, nl=False)
