@@ -12,6 +12,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ptce_mono.core import nesting
+from ptce_mono.core.errors import RenderError
 from ptce_mono.core.nesting import MAX_NESTING
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -44,7 +45,7 @@ def _links_and_images(state: StateCore) -> None:
         block.children = kept
 
 
-class TooDeep(ValueError):
+class TooDeep(RenderError):
     """Markdown nested deeper than the dossier prints (`check` reports it as `too-deep`)."""
 
     def __init__(self, depth: int, line: int) -> None:
