@@ -155,10 +155,11 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 try:
                     pdf = preview.build_pdf()
                 except PtceError as exc:
-                    self.send_error(500, f"the PDF could not be built: {exc}")
+                    # The reason goes in the body: the status line takes Latin-1 only.
+                    self.send_error(500, "the PDF could not be built", str(exc))
                     return
                 except Exception as exc:  # a template error, a file gone: the server goes on
-                    self.send_error(500, f"the PDF could not be built: {_describe(exc)}")
+                    self.send_error(500, "the PDF could not be built", _describe(exc))
                     return
                 data = pdf.read_bytes()
                 self.send_response(200)
