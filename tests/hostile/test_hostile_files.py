@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,18 +79,27 @@ def test_conventional_files_linked_out_of_the_project_are_not_read(tmp_path, nam
     assert not (project / "build" / "dossier.pdf").exists()
 
 
-def test_a_project_template_linked_out_of_the_project_is_not_read(tmp_path):
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_project_template_linked_out_of_the_project_is_not_read(tmp_path, linked):
     """Templates are read through the same rule (what-to-build: templates, assets)."""
-    secret = tmp_path / "secret.html"
-    secret.write_text(f"<p>{CANARY}</p>", encoding="utf-8")
+    from ptce_mono.sources.resources import default_resource
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(default_resource("templates"), elsewhere)
+    (elsewhere / "partials" / "cover.html").write_text(f"<p>{CANARY}</p>", encoding="utf-8")
     project = project_at(tmp_path / "project")
-    (project / "templates" / "partials").mkdir(parents=True)
-    (project / "templates" / "partials" / "cover.html").symlink_to(secret)
+    if linked == "file":
+        (project / "templates" / "partials").mkdir(parents=True)
+        (project / "templates" / "partials" / "cover.html").symlink_to(elsewhere / "partials" / "cover.html")
+    else:
+        (project / "templates").symlink_to(elsewhere, target_is_directory=True)
     from ptce_mono.commands.build import prepare_dossier
     from ptce_mono.core.errors import PtceError
 
-    with pytest.raises(PtceError, match="outside the project") as raised:
+    with pytest.raises(PtceError) as raised:
         prepare_dossier(project)
+    problems = getattr(raised.value, "problems", None) or []
+    assert "outside the project" in str(raised.value) + "".join(p.message for p in problems)
     assert CANARY not in str(raised.value)
 
 
