@@ -31,6 +31,7 @@ def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
     if problem.code in UNREAD:
         return ""
     if problem.path not in cache:
+        cache.clear()  # problems come sorted by file: one file's lines at a time, not the corpus's
         try:
             head = read_head(Path(os.path.abspath(problem.path)), root, FRAME_BYTES)
             cache[problem.path] = head.decode("utf-8", errors="replace").splitlines()
