@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from ptce_mono.commands.build import BuildReport, build_dossier
-from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.commands.export import export_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.commands.tables import matrix_table
 from ptce_mono.sources.bibliography import load_bibliography, packaged_style
 from ptce_mono.sources.citekeys import citation_spans, first_claim, strip_citations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,14 +50,26 @@ def _progress(enabled: bool) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
-def _fail(exc: PtceError) -> None:
+def _fail(exc: PtceError, project: Path | None = None) -> None:
+    """The error's problems (with frames read only inside `project`) and its summary; exit."""
     problems = getattr(exc, "problems", None)
     if problems:
         from ptce_mono.commands.check import format_text
 
-        click.echo(format_text(problems), err=True, nl=False)
+        click.echo(format_text(problems, root=project), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
     sys.exit(exc.exit_code)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _io_failure(exc: OSError) -> None:
+    """A file that cannot be read or written: one line, exit 2, never a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    click.echo(f"ptce-mono: cannot write or read{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,6 +179,8 @@ def build(
 
     Example: ptce-mono build --drafts
     """
+    # SIGTERM ends the build as an exception would: temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from ptce_mono.commands.build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
@@ -182,7 +197,10 @@ def build(
                 site=site,
             )
         except PtceError as exc:
-            _fail(exc)
+            _fail(exc, project)
+            return
+        except OSError as exc:
+            _io_failure(exc)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -233,6 +251,9 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
     except PtceError as exc:
         _fail(exc)
         return
+    except OSError as exc:
+        _io_failure(exc)
+        return
     click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
 
 
@@ -251,7 +272,11 @@ def schema(out: Path | None) -> None:
         _fail(exc)
         return
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _io_failure(exc)
+            return
         click.echo(f"Wrote {out}.")
     else:
         click.echo(text, nl=False)
@@ -284,7 +309,10 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
     try:
         written = write_tables(project, out_dir or project / "build" / "tables", drafts, xlsx=not no_xlsx)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     for path in written:
         click.echo(f"Wrote {path}")
@@ -310,7 +338,10 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     try:
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     click.echo(f"Wrote {written}.")
 

@@ -7,6 +7,7 @@ file:line, so an option never cites an item that has disappeared from the monogr
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from ptce_mono.analysis.crosscase import Swot, SwotItem
 from ptce_mono.core.problems import Position, Problem, ProblemList
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
 from ptce_mono.sources.yamlsafe import load_yaml
@@ -45,14 +47,16 @@ class Options:
         return {q: [o for o in self.options if o.quadrant == q] for q in TOWS_QUADRANTS}
 
 
-def load_options(path: Path, swot: Swot, shown: str | None = None) -> tuple[Options, list[Problem]]:
+def load_options(
+    path: Path, swot: Swot, shown: str | None = None, project: Path | None = None
+) -> tuple[Options, list[Problem]]:
     """Read the options file and check every cited id against the corpus's SWOT."""
     problems = ProblemList(shown or str(path))
     result = Options(problems.path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return result, []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, project or path.parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(Position(), "unreadable", f"cannot read the options file: {exc}")
         return result, problems.items

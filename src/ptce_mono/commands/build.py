@@ -13,18 +13,29 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
 
 LOGGER = logging.getLogger("ptce_mono.commands.build")
+
+
+CACHE_ATTEMPTS = 3
+
+
+def _within(filename: object, folder: Path) -> bool:
+    if not isinstance(filename, str | os.PathLike):
+        return False
+    return Path(os.path.abspath(filename)).is_relative_to(Path(os.path.abspath(folder)))
 
 
 @dataclass
@@ -72,6 +83,11 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER
+
+    # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
+    for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
+        sweep_temporaries(folder)
     folders = template_folders(project)
     # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
     # while the sources are fingerprinted and checked and the HTML is made, and are stopped at
@@ -106,16 +122,26 @@ def build_dossier(
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
-        written = typeset(
-            prepared.rendered.html,
-            folders,
-            project,
-            out_dir,
-            int(edition.timestamp()),
-            jobs=jobs,
-            single_pass=single_pass,
-            workers=workers,
-        )
+        cache_folder = out_dir / CACHE_FOLDER
+        for attempt in range(1, CACHE_ATTEMPTS + 1):
+            try:
+                written = typeset(
+                    prepared.rendered.html,
+                    folders,
+                    project,
+                    out_dir,
+                    int(edition.timestamp()),
+                    jobs=jobs,
+                    single_pass=single_pass,
+                    workers=workers,
+                )
+                break
+            except FileNotFoundError as exc:
+                # The cache may be deleted at any time, during a build too: the pieces it held
+                # are typeset again.
+                if attempt == CACHE_ATTEMPTS or not _within(exc.filename, cache_folder):
+                    raise
+                LOGGER.warning("build/cache was deleted during the build: typesetting again")
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     report = BuildReport(

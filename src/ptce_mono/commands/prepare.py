@@ -77,7 +77,7 @@ def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
     texts = [section.body for m in printed for section in m.sections]
     for path in config.editorial.values():
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
-            texts.append(read_editorial_text(path))
+            texts.append(read_editorial_text(path, config.project))
     for m in printed:
         for items in (m.meta.get("swot") or {}).values():
             texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
@@ -145,7 +145,7 @@ def analyse_project(
     )
     for path in config.editorial.values():
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
-            text = read_editorial_text(path)
+            text = read_editorial_text(path, config.project)
             checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
@@ -176,7 +176,7 @@ def analyse_project(
     model = analyse(printed, grid, config.reference_year)
     options = Options(config.path)
     if config.options is not None:
-        options, option_problems = load_options(config.options, model.swot, _shown(config.options))
+        options, option_problems = load_options(config.options, model.swot, _shown(config.options), project)
         if has_errors(option_problems):
             raise CorpusError(option_problems)
     problems = [*config.warnings, *checked.problems]

@@ -20,15 +20,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import read_text
 from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
 from ptce_mono.render.figures import departement_name
-from ptce_mono.render.markdown import render_markdown
+from ptce_mono.render.loader import template_loaders
+from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.fields import Count, Unknown
@@ -232,9 +234,9 @@ def chapter_for(
     )
 
 
-def read_editorial_text(path: Path) -> str:
-    """The one place an editorial text is read."""
-    return path.read_text(encoding="utf-8")
+def read_editorial_text(path: Path, project: Path) -> str:
+    """The one place an editorial text is read: never outside `project`."""
+    return read_text(path, project)
 
 
 def read_editorial(config: DossierConfig, citations: RenderedCitations | None = None) -> dict[str, str]:
@@ -243,9 +245,11 @@ def read_editorial(config: DossierConfig, citations: RenderedCitations | None = 
     cite = citations.cite_function() if citations else None
     for part, path in config.editorial.items():
         try:
-            html[part] = render_markdown(read_editorial_text(path), top=3, cite=cite)
+            html[part] = render_markdown(read_editorial_text(path, config.project), top=3, cite=cite)
         except (OSError, UnicodeDecodeError) as exc:
             raise RenderError(f"{path}: cannot read the editorial text: {exc}") from None
+        except TooDeep as exc:
+            raise RenderError(f"{path}: {exc}") from None
     return html
 
 
@@ -272,7 +276,7 @@ def w3c_date(value: dt.date) -> str:
 
 def make_environment(project: Path) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(project)]),
+        loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

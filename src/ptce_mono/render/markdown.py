@@ -14,6 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ptce_mono.core import nesting
+from ptce_mono.core.errors import RenderError
+from ptce_mono.core.nesting import MAX_NESTING
 from ptce_mono.sources.citekeys import citation_spans
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -48,8 +51,18 @@ def _links_and_images(state: StateCore) -> None:
         block.children = kept
 
 
+class TooDeep(RenderError):
+    """Markdown nested deeper than the dossier prints (`check` reports it as `too-deep`)."""
+
+    def __init__(self, depth: int, line: int) -> None:
+        super().__init__(
+            f"line {line}: the text nests {depth} levels deep; the dossier prints at most {MAX_NESTING}"
+        )
+        self.line = line
+
+
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md = nesting.parser()
     # Every link is parsed, then filtered: a refused address stays readable as its link text
     # instead of reappearing as raw `[text](javascript:...)`.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -93,6 +106,10 @@ def render_markdown(
     if cite is not None:
         text, held = _hold_citations(text)
     tokens = _MD.parse(text)
+    depth, line = nesting.deepest(tokens)
+    if depth > MAX_NESTING:
+        # Never print part of the text: markdown-it drops what lies beyond its limit.
+        raise TooDeep(depth, first_line + line if first_line else line + 1)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = top - min(levels) if levels else 0
     for token in tokens:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, MAX_SOURCE_BYTES, read_bytes, read_text
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.reader import At
 
@@ -61,13 +62,15 @@ class Bibliography:
 
 
 def read_bibliography_bytes(path: Path) -> bytes:
-    """The one place a bibliography file's bytes are read."""
-    return path.read_bytes()
+    """The one place a bibliography file's bytes are read: a regular file, its size bounded (a
+    library exported from Zotero may run to megabytes). Its place in the project is checked when
+    the settings name it."""
+    return read_bytes(path, path.parent, MAX_ASSET_BYTES, "bibliography")
 
 
 def read_style_text(path: Path) -> str:
     """A CSL style's text: a project's own file, or one of the packaged styles."""
-    return path.read_text(encoding="utf-8")
+    return read_text(path, path.parent, MAX_SOURCE_BYTES, "style")
 
 
 def load_bibliography(paths: list[Path], shown: list[str]) -> Bibliography:

@@ -7,6 +7,7 @@ against it later by `order_poles`, still pointing at the line that names them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.bibliography import (
     DEFAULT_STYLE,
@@ -83,7 +85,7 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     shown = _display(config_path)
     problems = ProblemList(shown)
     try:
-        text = config_path.read_text(encoding="utf-8")
+        text = read_text(config_path, project if path is None else config_path.parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(
             Position(),
@@ -192,11 +194,11 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
     for part, default in EDITORIAL_DEFAULTS.items():
         if part in values["editorial"]:
             editorial[part] = values["editorial"][part]
-        elif (project / default).is_file():
+        elif os.path.lexists(project / default):  # read (or refused) with the rest
             # Not named: the conventional file is used when the project has it.
             editorial[part] = project / default
     options = values.get("options")
-    if options is None and (project / OPTIONS_DEFAULT).is_file():
+    if options is None and os.path.lexists(project / OPTIONS_DEFAULT):
         options = project / OPTIONS_DEFAULT
     return DossierConfig(
         path=shown,

@@ -9,6 +9,7 @@ from typing import Any
 
 from ptce_mono.core.errors import GridError
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import normalise
 from ptce_mono.sources.fields import flag, whole_number
 from ptce_mono.sources.reader import At, ListOf, MapOf, Reader, Record, Text, by_shape, optional, required
@@ -144,7 +145,7 @@ def load_grid(path: str | Path | None = None) -> Grid:
     shown = str(grid_path)
     problems = ProblemList(shown)
     try:
-        text = grid_path.read_text(encoding="utf-8")
+        text = read_text(grid_path, grid_path.parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(Position(), "grid-unreadable", f"cannot read the grid: {exc}")
         raise GridError(problems.items) from None

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.nesting import MAX_NESTING, too_deep
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
 from ptce_mono.sources.citekeys import SectionCitations, scan_section
 from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.source_text import read_source
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -101,71 +102,21 @@ class Monograph:
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def read_source(path: Path, problems: ProblemList) -> str | None:
-    """The file's text, or None with a problem saying why it cannot be read as UTF-8 text."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                Position(),
-                "file-too-large",
-                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MiB",
-                "Is this really a monograph? Split it or remove pasted material.",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.error(
-            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
-        )
-        return None
-    if b"\x00" in data:
-        offset = data.index(b"\x00")
-        problems.error(
-            _byte_position(data, offset),
-            "binary-file",
-            f"the file contains binary data (NUL byte at offset {offset})",
-            "A monograph is a Markdown text file.",
-        )
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        problems.warning(
-            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(
-            _byte_position(data, exc.start),
-            "not-utf8",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
-        )
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def _byte_position(data: bytes, offset: int) -> Position:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    return Position(line, offset - start + 1)
-
-
 def parse_monograph(
-    path: str | Path, grid: Grid, display_path: str | None = None, keep_text: bool = True
+    path: str | Path,
+    grid: Grid,
+    display_path: str | None = None,
+    keep_text: bool = True,
+    root: Path | None = None,
 ) -> Monograph:
-    """Read one monograph. Problems are on the result; this never raises on bad content."""
+    """Read one monograph (a regular file under `root`, when given).
+
+    Problems are on the result; this never raises on bad content.
+    """
     file_path = Path(path)
     shown = display_path or str(path)
     problems = ProblemList(shown)
-    text = read_source(file_path, problems)
+    text = read_source(file_path, problems, root)
     if text is None:
         return Monograph(shown, {}, [], problems.items)
     return parse_text(text, grid, shown, problems, keep_text)
@@ -223,6 +174,16 @@ def parse_text(
                 f"text damaged by a PDF extraction (`{match.group(0)}`)",
                 "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
             )
+    nested = too_deep("\n".join(lines[body_start - 1 :]))
+    if nested is not None:
+        depth, depth_line = nested
+        problems.error(
+            Position(body_start - 1 + depth_line, 1),
+            "too-deep",
+            f"the text here nests {depth} levels deep (lists in lists, emphasis in emphasis); "
+            f"the dossier prints at most {MAX_NESTING}",
+            "Flatten the list or remove the repeated `*` or `_`: deeper text would not be printed.",
+        )
     sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
 
