@@ -146,6 +146,16 @@ def test_bibtex_accents_and_corporate_author() -> None:
     assert entry.position.line == 2
 
 
+def test_page_ranges_print_with_an_en_dash_the_fonts_have() -> None:
+    from ptce_mono.render.citations import render_citations
+
+    bib = load_bibliography([FIXTURES / "references.bib"], ["references.bib"])
+    rendered = render_citations(bib, packaged_style("iso690-author-date-fr"), ["[@labo2014citego, p. 5-8]"])
+    html = rendered.html("[@labo2014citego, p. 5-8]")
+    assert '<span class="range">5\u20138</span>' in html
+    assert "\u2011" not in html
+
+
 def test_bibtex_unclosed_entry_is_an_error_at_its_line(tmp_path: Path) -> None:
     text = (FIXTURES / "references.bib").read_text(encoding="utf-8")
     broken = text.replace("  year = {2015},\n}", "  year = {2015},\n")
@@ -404,3 +414,20 @@ def test_a_project_style_file(tmp_path: Path) -> None:
     html = prepare_dossier(project).rendered.html
     assert "Le Labo de l’ESS 2014, p.\u00a017" not in html
     assert re.search(r'<a href="#pole-cite--ref-labo2014citego"[^>]*>\d+, p.\u00a017</a>', html)  # numeric
+
+
+def test_unknown_key_in_a_swot_item_points_at_the_item(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    path = project / "monographs" / "pole-cite.md"
+    text = path.read_text(encoding="utf-8")
+    assert "  strengths:\n" in text
+    text = text.replace("  strengths:\n", "  strengths:\n    - text: Un atout [@inconnu2014, p. 2]\n"
+                        "      theme: culture-cooperation\n", 1)
+    path.write_text(text, encoding="utf-8")
+    result = invoke(["check"], project)
+    assert result.exit_code == 1, result.output
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if "@inconnu2014" in row)
+    column = text.split("\n")[line - 1].index("Un atout") + 1
+    assert f"monographs/pole-cite.md:{line}:{column}: error: `@inconnu2014` is not in the bibliography" in (
+        result.output
+    )

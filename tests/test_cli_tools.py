@@ -93,3 +93,18 @@ def test_matrix_follows_the_dossiers_order_and_draft_policy(tmp_path):
     assert invoke(["matrix", "--out", "out2", "--no-xlsx", "--no-drafts"], tmp_path).exit_code == 0
     rows = (tmp_path / "out2" / "matrice.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert "brouillon" not in {row.split(",")[0] for row in rows}
+
+
+def test_a_project_with_its_own_grid_and_templates_builds_from_its_folder(tmp_path):
+    """As `make dossier` runs: in the project's folder, whose own grid/ and templates/ are read
+    through paths relative to it."""
+    import shutil
+
+    project = write_project(tmp_path, {"dossier.yaml": "title: Essai\npublisher: Comité\nperiod: 2013-2014\n",
+                                       "monographs/pole-a.md": monograph_text("pole-a")})
+    shutil.copytree(ROOT / "grid", project / "grid")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for command in (["check"], ["matrix"], ["build"]):
+        result = invoke(command, project)
+        assert result.exit_code == 0, (command, result.output)
+    assert (project / "build" / "dossier.pdf").stat().st_size > 10_000

@@ -65,7 +65,7 @@ def test_conventional_files_linked_out_of_the_project_are_not_read(tmp_path, nam
     (project / name).parent.mkdir(parents=True, exist_ok=True)
     (project / name).unlink(missing_ok=True)
     (project / name).symlink_to(secret)
-    from ptce_mono.commands.build import prepare_dossier
+    from ptce_mono.commands.prepare import prepare_dossier
     from ptce_mono.core.errors import PtceError
 
     with pytest.raises(PtceError) as raised:
@@ -93,7 +93,7 @@ def test_a_project_template_linked_out_of_the_project_is_not_read(tmp_path, link
         (project / "templates" / "partials" / "cover.html").symlink_to(elsewhere / "partials" / "cover.html")
     else:
         (project / "templates").symlink_to(elsewhere, target_is_directory=True)
-    from ptce_mono.commands.build import prepare_dossier
+    from ptce_mono.commands.prepare import prepare_dossier
     from ptce_mono.core.errors import PtceError
 
     with pytest.raises(PtceError) as raised:

@@ -56,7 +56,7 @@ def load_options(
     if not os.path.lexists(path):
         return result, []
     try:
-        text = read_text(path, project or path.parent)
+        text = read_text(path.absolute(), project.absolute() if project else path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(Position(), "unreadable", f"cannot read the options file: {exc}")
         return result, problems.items

@@ -32,13 +32,15 @@ def source_keys(monograph: Monograph) -> list[KeyUse]:
 
 
 def cited_keys(monograph: Monograph) -> list[KeyUse]:
-    """The keys cited in the sections, then in the SWOT items (at the front matter, whose
-    values carry no position of their own)."""
+    """The keys cited in the sections, then in the SWOT items (at the item's text)."""
     uses = [use for section in monograph.sections for use in section.citations.uses]
     for items in (monograph.meta.get("swot") or {}).values():
         for item in items if isinstance(items, list) else []:
-            text = str(item.get("text", "")) if isinstance(item, dict) else ""
-            uses += [KeyUse(key, monograph.front_position) for s in citation_spans(text) for key in s.keys]
+            if not isinstance(item, dict):
+                continue
+            line, column = item.get("text_line"), item.get("text_column")
+            where = Position(line, column) if isinstance(line, int) and isinstance(column, int) else monograph.front_position
+            uses += [KeyUse(key, where) for s in citation_spans(str(item.get("text", ""))) for key in s.keys]
     return uses
 
 

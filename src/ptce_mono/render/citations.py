@@ -48,6 +48,17 @@ def _safe_links(html: str) -> str:
     return _LINK.sub(keep, html)
 
 
+_KEPT_RANGE = re.compile("([0-9A-Za-z]+)\u2011([0-9A-Za-z]+)")
+
+
+def _ranges(html: str) -> str:
+    """Page ranges as French typography prints them: an en dash, the range kept on one line.
+
+    The French locale joins ranges with U+2011, a character the packaged fonts lack.
+    """
+    return _KEPT_RANGE.sub('<span class="range">\\1\u2013\\2</span>', html).replace("\u2011", "\u2013")
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split())
 
@@ -141,7 +152,7 @@ def _render_cached(digest: str, items: str, style_text: str, citations: tuple[st
             )
         except (RuntimeError, OSError) as exc:
             raise RenderError(f"pandoc could not format the citations: {exc}") from None
-    html = _safe_links(html)
+    html = _ranges(_safe_links(html))
     rendered = {
         citations[int(m.group(1))]: m.group(2).strip()
         for m in _CITATION_DIV.finditer(html)

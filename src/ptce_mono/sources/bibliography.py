@@ -65,12 +65,12 @@ def read_bibliography_bytes(path: Path) -> bytes:
     """The one place a bibliography file's bytes are read: a regular file, its size bounded (a
     library exported from Zotero may run to megabytes). Its place in the project is checked when
     the settings name it."""
-    return read_bytes(path, path.parent, MAX_ASSET_BYTES, "bibliography")
+    return read_bytes(path.absolute(), path.absolute().parent, MAX_ASSET_BYTES, "bibliography")
 
 
 def read_style_text(path: Path) -> str:
     """A CSL style's text: a project's own file, or one of the packaged styles."""
-    return read_text(path, path.parent, MAX_SOURCE_BYTES, "style")
+    return read_text(path.absolute(), path.absolute().parent, MAX_SOURCE_BYTES, "style")
 
 
 def load_bibliography(paths: list[Path], shown: list[str]) -> Bibliography:

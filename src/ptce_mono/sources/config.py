@@ -85,7 +85,7 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     shown = _display(config_path)
     problems = ProblemList(shown)
     try:
-        text = read_text(config_path, project if path is None else config_path.parent)
+        text = read_text(config_path.absolute(), (project if path is None else config_path.parent).absolute())
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(
             Position(),

@@ -65,11 +65,16 @@ def _swot_item(values: dict[str, Any], at: At) -> dict[str, Any]:
             f"`{at.name}` has no `theme`",
             "Without a theme the item cannot be grouped across poles.",
         )
+    where = at.position
+    if at.mapping is not None and "text" in at.mapping.entries:
+        where = at.mapping.entries["text"].value.position
     return {
         "text": values["text"],
         "theme": values.get("theme"),
         "section": values.get("section"),
         "line": at.position.line,
+        "text_line": where.line,
+        "text_column": where.column,
     }
 
 

@@ -145,7 +145,7 @@ def load_grid(path: str | Path | None = None) -> Grid:
     shown = str(grid_path)
     problems = ProblemList(shown)
     try:
-        text = read_text(grid_path, grid_path.parent)
+        text = read_text(grid_path.absolute(), grid_path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(Position(), "grid-unreadable", f"cannot read the grid: {exc}")
         raise GridError(problems.items) from None
