@@ -39,7 +39,9 @@ def cited_keys(monograph: Monograph) -> list[KeyUse]:
             if not isinstance(item, dict):
                 continue
             line, column = item.get("text_line"), item.get("text_column")
-            where = Position(line, column) if isinstance(line, int) and isinstance(column, int) else monograph.front_position
+            where = monograph.front_position
+            if isinstance(line, int) and isinstance(column, int):
+                where = Position(line, column)
             uses += [KeyUse(key, where) for s in citation_spans(str(item.get("text", ""))) for key in s.keys]
     return uses
 

@@ -81,7 +81,8 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
             if any(path.is_relative_to(folder) for folder in self.allowed):
                 found = self._find(path)
                 kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-                data = read_bytes(found.absolute(), found.absolute().parent, MAX_ASSET_BYTES)  # a regular file, of bounded size
+                found = found.absolute()
+                data = read_bytes(found, found.parent, MAX_ASSET_BYTES)  # a regular file, of bounded size
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.violations.append(url)
         LOGGER.error("refused to read %s: outside the folders the dossier may use", url)

@@ -27,7 +27,8 @@ def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
 
 def browser_css(stylesheet: Path) -> str:
     """The stylesheet for a browser: the font faces first, read from `fonts/` beside the page."""
-    return font_face_css(lambda _package, name: f"fonts/{name}") + read_text(stylesheet.absolute(), stylesheet.absolute().parent)
+    stylesheet = stylesheet.absolute()
+    return font_face_css(lambda _package, name: f"fonts/{name}") + read_text(stylesheet, stylesheet.parent)
 
 
 def browser_html(html: str, stylesheet: Path) -> str:
