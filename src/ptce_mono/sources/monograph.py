@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
 from ptce_mono.sources.frontmatter import read_front_matter
@@ -107,18 +108,20 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
             problems.error(
                 Position(),
                 "file-too-large",
-                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MiB",
-                "Is this really a monograph? Split it or remove pasted material.",
+                _("the file is {size} MiB; a monograph may be at most {limit} MiB").format(
+                    size=f"{size / 1_048_576:.1f}", limit=MAX_FILE_BYTES // 1_048_576
+                ),
+                _("Is this really a monograph? Split it or remove pasted material."),
             )
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        message = _("cannot read the file: {reason}").format(reason=exc.strerror or exc)
+        problems.error(Position(), "unreadable", message)
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(
-            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
+            Position(), "not-utf8", _("the file is UTF-16 encoded"), _("Save it as UTF-8 (without BOM).")
         )
         return None
     if b"\x00" in data:
@@ -126,14 +129,14 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
         problems.error(
             _byte_position(data, offset),
             "binary-file",
-            f"the file contains binary data (NUL byte at offset {offset})",
-            "A monograph is a Markdown text file.",
+            _("the file contains binary data (NUL byte at offset {offset})").format(offset=offset),
+            _("A monograph is a Markdown text file."),
         )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         problems.warning(
-            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
+            Position(), "bom", _("the file starts with a byte-order mark"), _("Save it as UTF-8 without BOM.")
         )
     try:
         text = data.decode("utf-8")
@@ -141,8 +144,10 @@ def read_source(path: Path, problems: ProblemList) -> str | None:
         problems.error(
             _byte_position(data, exc.start),
             "not-utf8",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
+            _("the file is not valid UTF-8 (byte {byte} at offset {offset})").format(
+                byte=f"0x{data[exc.start]:02x}", offset=exc.start
+            ),
+            _("Save it as UTF-8; it looks like Latin-1 or Windows-1252."),
         )
         return None
     if "\r" in text:
@@ -179,23 +184,23 @@ def parse_text(
             problems.warning(
                 Position(number, 1),
                 "long-line",
-                f"line {number} is {len(line):,} characters long",
-                "Such lines usually come from a bad paste; break it into paragraphs.",
+                _("line {line} is {length} characters long").format(line=number, length=f"{len(line):,}"),
+                _("Such lines usually come from a bad paste; break it into paragraphs."),
             )
     meta: dict[str, Any] = {}
     body_start = 1
     front_position = Position(1, 1)
     if not text.strip():
         problems.error(
-            Position(), "empty-file", "the file is empty", 'Start from `ptce-mono new "Nom du pôle"`.'
+            Position(), "empty-file", _("the file is empty"), _('Start from `ptce-mono new "Nom du pôle"`.')
         )
         return Monograph(shown, meta, [], problems.items)
     if lines[0].strip() != "---":
         problems.error(
             Position(1, 1),
             "no-front-matter",
-            "the file does not start with front matter (a `---` line)",
-            "The first line must be `---`, then the fields, then a closing `---`.",
+            _("the file does not start with front matter (a `---` line)"),
+            _("The first line must be `---`, then the fields, then a closing `---`."),
         )
     else:
         closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
@@ -203,8 +208,8 @@ def parse_text(
             problems.error(
                 Position(1, 1),
                 "front-matter-unclosed",
-                "the front matter opened on line 1 is never closed",
-                "Add a line `---` after the last field.",
+                _("the front matter opened on line 1 is never closed"),
+                _("Add a line `---` after the last field."),
             )
             body_start = len(lines) + 1
         else:
@@ -218,8 +223,8 @@ def parse_text(
             problems.error(
                 Position(number, match.start() + 1),
                 "damaged-text",
-                f"text damaged by a PDF extraction (`{match.group(0)}`)",
-                "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
+                _("text damaged by a PDF extraction (`{text}`)").format(text=match.group(0)),
+                _("Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê."),
             )
     sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
@@ -276,7 +281,7 @@ def _scan_sections(
                         problems.error(
                             Position(gap_open[0], 1),
                             "gap-without-reason",
-                            "a gap marker must say why the section cannot be written",
+                            _("a gap marker must say why the section cannot be written"),
                         )
                     current.gaps.append(Gap(reason, Position(gap_open[0], 1)))
                 gap_open = None
@@ -287,9 +292,8 @@ def _scan_sections(
         if div and div.group(1).lower() in grid.gap_names:
             gap_open = (number, [])
             if current is None:
-                problems.error(
-                    Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section"
-                )
+                message = _("a gap marker must be inside a `##` section")
+                problems.error(Position(number, 1), "gap-outside-section", message)
             continue
         heading = _HEADING.match(line)
         if heading:
@@ -299,8 +303,8 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`# {title}` is a level-1 heading",
-                    "Sections are `##` headings; the pole's name comes from the front matter.",
+                    _("`# {title}` is a level-1 heading").format(title=title),
+                    _("Sections are `##` headings; the pole's name comes from the front matter."),
                 )
                 continue
             if level == 2:
@@ -313,8 +317,10 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`{'#' * level} {title}` comes before the first `##` section",
-                    "Use `##` for grid sections; `###` only inside a section.",
+                    _("`{heading}` comes before the first `##` section").format(
+                        heading=f"{'#' * level} {title}"
+                    ),
+                    _("Use `##` for grid sections; `###` only inside a section."),
                 )
                 continue
         if current is None:
@@ -326,15 +332,15 @@ def _scan_sections(
         problems.error(
             Position(gap_open[0], 1),
             "gap-unclosed",
-            "the gap marker opened here is never closed",
-            "Close it with a line `:::`.",
+            _("the gap marker opened here is never closed"),
+            _("Close it with a line `:::`."),
         )
     close_section()
     if stray_text_line is not None:
         problems.warning(
             Position(stray_text_line, 1),
             "text-outside-section",
-            "text before the first `##` section is not part of any section and is not printed",
+            _("text before the first `##` section is not part of any section and is not printed"),
         )
     return sections
 
@@ -350,7 +356,7 @@ def _open_section(
             problems.error(
                 position,
                 "unknown-section",
-                f"`{{#{section_id}}}` is not a grid section id",
+                _("`{{#{section}}}` is not a grid section id").format(section=section_id),
                 did_you_mean(section_id, grid.section_ids),
             )
             return Section(None, title, position)
@@ -362,8 +368,8 @@ def _open_section(
         problems.error(
             position,
             "unknown-heading",
-            f"`## {title}` is not a section of the grid",
-            hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.",
+            _("`## {title}` is not a section of the grid").format(title=title),
+            hint or _("Sections: {titles}. Use `###` for a subheading.").format(titles=", ".join(titles)),
         )
     return Section(found, title, position)
 
