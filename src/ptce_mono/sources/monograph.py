@@ -184,7 +184,7 @@ def parse_text(
             problems.warning(
                 Position(number, 1),
                 "long-line",
-                _("line {line} is {length} characters long").format(line=number, length=f"{len(line):,}"),
+                _("line {line} is {length:,} characters long").format(line=number, length=len(line)),
                 _("Such lines usually come from a bad paste; break it into paragraphs."),
             )
     meta: dict[str, Any] = {}
