@@ -64,7 +64,10 @@ def _french() -> Catalog:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(text) if name}
+    try:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+    except ValueError:  # a lone brace: a message id that is shown, never formatted
+        return set()
 
 
 def _forms(message: Message) -> tuple[str, ...]:
@@ -227,3 +230,15 @@ def test_the_language_can_change_after_the_specs_are_built(grid):
     assert french["missing-field"][0] == "le champ obligatoire `carrier` manque dans l’en-tête YAML"
     assert "Si les sources ne le donnent pas, écrivez `carrier: {inconnu: \"raison\"}`." in french["missing-field"][1]
     assert french["wrong-type"][0] == "`authors` doit être une liste, et non un texte"
+
+
+def test_a_yaml_slip_in_the_dossier_settings_is_explained_in_french(tmp_path):
+    # French spacing before a colon inside a value: PyYAML's reason is given in French too.
+    write_project(tmp_path, {"dossier.yaml": "title: Les PTCE : un dossier\npublisher: C\nperiod: 2013\n"})
+    set_language("fr")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.code) == (1, "yaml-syntax")
+    assert problem.message == f"erreur de syntaxe YAML{NBSP}: un deux-points suivi d’une espace n’est pas permis ici"
+    assert problem.hint == "Vérifiez les guillemets, les deux-points et l’indentation de cette ligne ou de la précédente."

@@ -12,7 +12,7 @@ from typing import Union
 
 import yaml
 
-from ptce_mono.core.i18n import _
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, ProblemList
 
 MAX_YAML_BYTES = 256 * 1024
@@ -22,6 +22,23 @@ _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# PyYAML's words for the commonest slips, shown in the language spoken; any other reason is shown
+# as PyYAML gives it.
+_KNOWN_REASONS = frozenset(
+    {
+        N_("mapping values are not allowed in this context"),
+        N_("mapping values are not allowed here"),
+        N_("did not find expected key"),
+        N_("could not find expected ':'"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected '-' indicator"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("invalid YAML"),
+    }
+)
 
 try:  # the C loader is much faster; the pure-Python one behaves the same
     _Loader: type = yaml.CSafeLoader
@@ -85,7 +102,7 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Position(line_offset + (mark.line + 1 if mark else 1), (mark.column + 1) if mark else 1)
-        reason = (exc.problem or exc.context or _("invalid YAML")).strip()
+        reason = (exc.problem or exc.context or "invalid YAML").strip()
         if "nesting depth" in reason:  # PyYAML 6.0.4 and later stop deep nesting themselves
             problems.error(pos, "yaml-too-deep", _too_deep())
             return None
@@ -93,7 +110,8 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         bad_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
         if "\t" in bad_line:
             hint = _("YAML does not allow tabs for indentation: use spaces.")
-        problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=reason), hint)
+        shown = _(reason) if reason in _KNOWN_REASONS else reason
+        problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=shown), hint)
         return None
     except RecursionError:
         problems.error(Position(line_offset + 1, 1), "yaml-too-deep", _too_deep())
