@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ptce_mono.check.citations import citing_share
 from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.core.project_files import MAX_SOURCE_BYTES, read_head
 from ptce_mono.sources.grid import Grid
@@ -19,6 +20,8 @@ from ptce_mono.sources.monograph import Monograph
 GITHUB_ANNOTATION_CAP = 10  # GitHub shows at most 10 annotations of each kind per step
 FORMATS = ("text", "json", "github", "junit", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The severity as people read it in the text format; machine formats keep `str(severity)`.
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.INFO: N_("info")}
 
 
 # Problems about a file that was refused: it is not read for a frame either.
@@ -59,7 +62,7 @@ def format_text(problems: list[Problem], frames: bool = True, root: Path | None 
     base = root or Path.cwd()
     out = []
     for p in problems:
-        out.append(f"{p.location()}: {p.severity}: {p.message} [{p.code}]\n")
+        out.append(f"{p.location()}: {_(SEVERITY_WORDS[p.severity])}: {p.message} [{p.code}]\n")
         if frames and p.severity >= Severity.WARNING:
             out.append(_frame(p, cache, base))
         if p.hint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ptce_mono.check.report import (
     format_text,
 )
 from ptce_mono.check.validate import check_paths
+from ptce_mono.core.i18n import _, ngettext
 from ptce_mono.core.problems import Severity, has_errors
 from ptce_mono.core.version import VERSION
 from ptce_mono.sources.config import project_bibliography
@@ -63,10 +65,22 @@ def check_project(
     report = format_text(problems)
     if summary:
         report += format_summary(result.monographs, grid)
-    counts = ", ".join(f"{result.count(s)} {s}(s)" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     drafts = sum(1 for m in result.monographs if not m.is_published)
-    tally = f"Checked {len(result.monographs)} monograph(s) ({drafts} draft(s)): {counts}."
-    return CheckOutcome(report, tally, failed)
+    return CheckOutcome(report, _tally(len(result.monographs), drafts, result.count), failed)
+
+
+def _tally(checked: int, drafts: int, count: Callable[[Severity], int]) -> str:
+    """« 14 monographies vérifiées (12 brouillons) : 0 erreur, 3 avertissements, 75 notes. »"""
+    errors, warnings, infos = (count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    return _("{monographs} ({drafts}): {errors}, {warnings}, {infos}.").format(
+        monographs=ngettext("Checked {count} monograph", "Checked {count} monographs", checked).format(
+            count=checked
+        ),
+        drafts=ngettext("{count} draft", "{count} drafts", drafts).format(count=drafts),
+        errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+        infos=ngettext("{count} info", "{count} infos", infos).format(count=infos),
+    )
 
 
 __all__ = ["FORMATS", "CheckOutcome", "check_project", "format_text"]

@@ -22,6 +22,7 @@ from ptce_mono.analysis.options import Options, load_options
 from ptce_mono.check.citations import check_text_citations, own_bibliography
 from ptce_mono.check.validate import check_paths
 from ptce_mono.core.errors import CorpusError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
 from ptce_mono.render.citations import bibliography_annex, collect_citations, render_citations
@@ -130,7 +131,7 @@ def analyse_project(
     Raises GridError, ConfigError or CorpusError (the problems `check` reports).
     """
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
-    LOGGER.info("Loading the grid and the settings")
+    LOGGER.info(_("Loading the grid and the settings"))
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     config = load_config(project, config_path)
     include_drafts = config.include_drafts if drafts is None else drafts
@@ -139,7 +140,7 @@ def analyse_project(
 
     # 2. Parse and validate every monograph, drafts included: the same problems as `check`,
     #    the citations checked against the bibliography.
-    LOGGER.info("Checking the monographs")
+    LOGGER.info(_("Checking the monographs"))
     checked = check_paths(
         [project / "monographs"], grid, root=_root_for(project), bibliography=bibliography, project=project
     )
@@ -151,7 +152,7 @@ def analyse_project(
         raise CorpusError(checked.problems)
 
     # 3. Order the poles as dossier.yaml says, then keep those to print.
-    LOGGER.info("Ordering the poles")
+    LOGGER.info(_("Ordering the poles"))
     by_id = {m.id: m for m in checked.monographs}
     ordered = [by_id[pole] for pole in order_poles(config, list(by_id))]
     printed = [m for m in ordered if m.is_published or include_drafts]
@@ -164,15 +165,15 @@ def analyse_project(
                     Position(),
                     Severity.ERROR,
                     "nothing-to-print",
-                    "no published monograph: the dossier would be empty",
-                    "Publish a monograph (`status: published`) or build with --drafts.",
+                    _("no published monograph: the dossier would be empty"),
+                    _("Publish a monograph (`status: published`) or build with `--drafts`."),
                 )
             ]
         )
 
     # 4. Analyse: the cross-case model of the printed poles, and the editors' strategic options,
     #    whose SWOT ids must exist in this model (an unknown id is an error with its line).
-    LOGGER.info("Analysing across cases")
+    LOGGER.info(_("Analysing across cases"))
     model = analyse(printed, grid, config.reference_year)
     options = Options(config.path)
     if config.options is not None:
@@ -196,13 +197,13 @@ def prepare_dossier(
 
     # 5. Render: every citation formatted by one call of pandoc's citeproc, then one HTML
     #    document, French typography applied.
-    LOGGER.info("Formatting the citations")
+    LOGGER.info(_("Formatting the citations"))
     bibliography = corpus.bibliography
     for monograph in printed:  # the monographs' own bibliographies, checked in step 2
         own = own_bibliography(monograph, project, ProblemList(monograph.path))
         bibliography = bibliography.merged(own)
     citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
-    LOGGER.info("Rendering the HTML")
+    LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
     editorial = read_editorial(config, citations)
     part3, annexes = render_analysis(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.errors import ConfigError
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
@@ -90,8 +91,12 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
         problems.error(
             Position(),
             "config-unreadable",
-            f"cannot read the dossier settings: {getattr(exc, 'strerror', None) or exc}",
-            f"Every project has a `{CONFIG_NAME}` at its root (title, publisher, period...).",
+            _("cannot read the dossier settings: {reason}").format(
+                reason=getattr(exc, "strerror", None) or exc
+            ),
+            _("Every project has a `{file}` at its root (title, publisher, period...).").format(
+                file=CONFIG_NAME
+            ),
         )
         raise ConfigError(problems.items) from None
     root = load_yaml(text, problems)
@@ -116,8 +121,9 @@ def order_poles(config: DossierConfig, pole_ids: list[str]) -> list[str]:
             problems.error(
                 ref.position,
                 "unknown-pole",
-                f"`poles` names `{ref.id}`, which no monograph has as its id",
-                did_you_mean(ref.id, sorted(known)) or f"Ids in the corpus: {', '.join(sorted(known))}.",
+                _("`poles` names `{pole}`, which no monograph has as its id").format(pole=ref.id),
+                did_you_mean(ref.id, sorted(known))
+                or _("Ids in the corpus: {ids}.").format(ids=", ".join(sorted(known))),
             )
     if problems.items:
         raise ConfigError(problems.items)
@@ -130,7 +136,7 @@ def _has_errors(problems: ProblemList) -> bool:
 
 
 def _fallback(path: str) -> Problem:
-    message = "the dossier settings are invalid"
+    message = _("the dossier settings are invalid")
     return Problem(path, Position(), Severity.ERROR, "config-invalid", message)
 
 
@@ -161,7 +167,7 @@ def project_bibliography(project: Path, root: Path | None = None) -> tuple[Bibli
 def _settings_spec(project: Path) -> Record:
     poles = ListOf(
         Text(_pole_ref),
-        "Write one `- pole-id` per line, in the order of the dossier.",
+        _("Write one `- pole-id` per line, in the order of the dossier."),
         unique=lambda ref: ref.id,
         duplicate_code="duplicate-pole",
         duplicate_severity=Severity.ERROR,
@@ -184,7 +190,7 @@ def _settings_spec(project: Path) -> Record:
             optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
             optional("csl", Text(citation_style(project))),
         ),
-        label="the dossier settings",
+        label=N_("the dossier settings"),
     )
 
 
@@ -225,7 +231,9 @@ def _period(text: str, at: At) -> str | None:
     if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
         at.error(
             "bad-period",
-            f"`{at.name}` must be a year or a range of years such as 2013-2014, found `{text}`",
+            _("`{name}` must be a year or a range of years such as 2013-2014, found `{found}`").format(
+                name=at.name, found=text
+            ),
         )
         return None
     return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)
@@ -241,15 +249,15 @@ def _project_file(project: Path, raw: str, at: At) -> Path | None:
     if not path.is_relative_to(project):
         at.error(
             "path-outside",
-            f"`{at.name}` points outside the project: `{raw}`",
-            "Editorial texts live in the project, e.g. editorial/methodologie.md.",
+            _("`{name}` points outside the project: `{path}`").format(name=at.name, path=raw),
+            _("Editorial texts live in the project, e.g. `editorial/methodologie.md`."),
         )
         return None
     if not path.is_file():
         at.error(
             "no-such-file",
-            f"`{at.name}`: no such file `{raw}`",
-            "Create it, or remove the line.",
+            _("`{name}`: no such file `{path}`").format(name=at.name, path=raw),
+            _("Create it, or remove the line."),
         )
         return None
     return path
@@ -259,7 +267,7 @@ def _markdown_file(project: Path) -> Callable[[str, At], Path | None]:
     def read(raw: str, at: At) -> Path | None:
         path = _project_file(project, raw, at)
         if path is not None and path.suffix.lower() != ".md":
-            at.error("bad-value", f"`{at.name}` must be a Markdown (.md) file")
+            at.error("bad-value", _("`{name}` must be a Markdown (.md) file").format(name=at.name))
             return None
         return path
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.i18n import _
 from ptce_mono.core.nesting import MAX_NESTING, too_deep
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
@@ -132,23 +133,23 @@ def parse_text(
             problems.warning(
                 Position(number, 1),
                 "long-line",
-                f"line {number} is {len(line):,} characters long",
-                "Such lines usually come from a bad paste; break it into paragraphs.",
+                _("line {line} is {length:,} characters long").format(line=number, length=len(line)),
+                _("Such lines usually come from a bad paste; break it into paragraphs."),
             )
     meta: dict[str, Any] = {}
     body_start = 1
     front_position = Position(1, 1)
     if not text.strip():
         problems.error(
-            Position(), "empty-file", "the file is empty", 'Start from `ptce-mono new "Nom du pôle"`.'
+            Position(), "empty-file", _("the file is empty"), _('Start from `ptce-mono new "Nom du pôle"`.')
         )
         return Monograph(shown, meta, [], problems.items)
     if lines[0].strip() != "---":
         problems.error(
             Position(1, 1),
             "no-front-matter",
-            "the file does not start with front matter (a `---` line)",
-            "The first line must be `---`, then the fields, then a closing `---`.",
+            _("the file does not start with front matter (a `---` line)"),
+            _("The first line must be `---`, then the fields, then a closing `---`."),
         )
     else:
         closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
@@ -156,8 +157,8 @@ def parse_text(
             problems.error(
                 Position(1, 1),
                 "front-matter-unclosed",
-                "the front matter opened on line 1 is never closed",
-                "Add a line `---` after the last field.",
+                _("the front matter opened on line 1 is never closed"),
+                _("Add a line `---` after the last field."),
             )
             body_start = len(lines) + 1
         else:
@@ -171,8 +172,8 @@ def parse_text(
             problems.error(
                 Position(number, match.start() + 1),
                 "damaged-text",
-                f"text damaged by a PDF extraction (`{match.group(0)}`)",
-                "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
+                _("text damaged by a PDF extraction (`{text}`)").format(text=match.group(0)),
+                _("Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê."),
             )
     nested = too_deep("\n".join(lines[body_start - 1 :]))
     if nested is not None:
@@ -239,7 +240,7 @@ def _scan_sections(
                         problems.error(
                             Position(gap_open[0], 1),
                             "gap-without-reason",
-                            "a gap marker must say why the section cannot be written",
+                            _("a gap marker must say why the section cannot be written"),
                         )
                     current.gaps.append(Gap(reason, Position(gap_open[0], 1)))
                 gap_open = None
@@ -250,9 +251,8 @@ def _scan_sections(
         if div and div.group(1).lower() in grid.gap_names:
             gap_open = (number, [])
             if current is None:
-                problems.error(
-                    Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section"
-                )
+                message = _("a gap marker must be inside a `##` section")
+                problems.error(Position(number, 1), "gap-outside-section", message)
             continue
         heading = _HEADING.match(line)
         if heading:
@@ -262,8 +262,8 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`# {title}` is a level-1 heading",
-                    "Sections are `##` headings; the pole's name comes from the front matter.",
+                    _("`# {title}` is a level-1 heading").format(title=title),
+                    _("Sections are `##` headings; the pole's name comes from the front matter."),
                 )
                 continue
             if level == 2:
@@ -276,8 +276,10 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`{'#' * level} {title}` comes before the first `##` section",
-                    "Use `##` for grid sections; `###` only inside a section.",
+                    _("`{heading}` comes before the first `##` section").format(
+                        heading=f"{'#' * level} {title}"
+                    ),
+                    _("Use `##` for grid sections; `###` only inside a section."),
                 )
                 continue
         if current is None:
@@ -289,15 +291,15 @@ def _scan_sections(
         problems.error(
             Position(gap_open[0], 1),
             "gap-unclosed",
-            "the gap marker opened here is never closed",
-            "Close it with a line `:::`.",
+            _("the gap marker opened here is never closed"),
+            _("Close it with a line `:::`."),
         )
     close_section()
     if stray_text_line is not None:
         problems.warning(
             Position(stray_text_line, 1),
             "text-outside-section",
-            "text before the first `##` section is not part of any section and is not printed",
+            _("text before the first `##` section is not part of any section and is not printed"),
         )
     return sections
 
@@ -313,7 +315,7 @@ def _open_section(
             problems.error(
                 position,
                 "unknown-section",
-                f"`{{#{section_id}}}` is not a grid section id",
+                _("`{{#{section}}}` is not a grid section id").format(section=section_id),
                 did_you_mean(section_id, grid.section_ids),
             )
             return Section(None, title, position)
@@ -325,8 +327,8 @@ def _open_section(
         problems.error(
             position,
             "unknown-heading",
-            f"`## {title}` is not a section of the grid",
-            hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.",
+            _("`## {title}` is not a section of the grid").format(title=title),
+            hint or _("Sections: {titles}. Use `###` for a subheading.").format(titles=", ".join(titles)),
         )
     return Section(found, title, position)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, ProblemList
 from ptce_mono.core.project_files import Refused, read_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _HINTS = {
-    "link-outside": "Copy the monograph into the project instead of linking to it.",
-    "not-a-file": "A monograph is a Markdown text file.",
+    "link-outside": N_("Copy the monograph into the project instead of linking to it."),
+    "not-a-file": N_("A monograph is a Markdown text file."),
 }
 
 
@@ -30,19 +31,22 @@ def read_source(path: Path, problems: ProblemList, root: Path | None = None) -> 
             problems.error(
                 Position(),
                 "file-too-large",
-                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MiB",
-                "Is this really a monograph? Split it or remove pasted material.",
+                _("the file is {size} MiB; a monograph may be at most {limit} MiB").format(
+                    size=f"{size / 1_048_576:.1f}", limit=MAX_FILE_BYTES // 1_048_576
+                ),
+                _("Is this really a monograph? Split it or remove pasted material."),
             )
         else:
-            problems.error(Position(), refused.code, refused.message, _HINTS.get(refused.code, ""))
+            hint = _HINTS.get(refused.code)
+            problems.error(Position(), refused.code, refused.message, _(hint) if hint else "")
         return None
     except OSError as exc:
-        problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        reason = exc.strerror or exc
+        problems.error(Position(), "unreadable", _("cannot read the file: {reason}").format(reason=reason))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(
-            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
+            Position(), "not-utf8", _("the file is UTF-16 encoded"), _("Save it as UTF-8 (without BOM).")
         )
         return None
     if b"\x00" in data:
@@ -50,14 +54,14 @@ def read_source(path: Path, problems: ProblemList, root: Path | None = None) -> 
         problems.error(
             _byte_position(data, offset),
             "binary-file",
-            f"the file contains binary data (NUL byte at offset {offset})",
-            "A monograph is a Markdown text file.",
+            _("the file contains binary data (NUL byte at offset {offset})").format(offset=offset),
+            _("A monograph is a Markdown text file."),
         )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         problems.warning(
-            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
+            Position(), "bom", _("the file starts with a byte-order mark"), _("Save it as UTF-8 without BOM.")
         )
     try:
         text = data.decode("utf-8")
@@ -65,8 +69,10 @@ def read_source(path: Path, problems: ProblemList, root: Path | None = None) -> 
         problems.error(
             _byte_position(data, exc.start),
             "not-utf8",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
+            _("the file is not valid UTF-8 (byte {byte} at offset {offset})").format(
+                byte=f"0x{data[exc.start]:02x}", offset=exc.start
+            ),
+            _("Save it as UTF-8; it looks like Latin-1 or Windows-1252."),
         )
         return None
     if "\r" in text:
