@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography, shown_path
@@ -62,18 +63,22 @@ def _key_problem(problems: ProblemList, use: KeyUse, bibliography: Bibliography)
         problems.error(
             use.position,
             "cite-key-unreadable",
-            f"`@{use.key}` is defined only in {unreadable}, which cannot be read",
-            f"Fix the error reported in {unreadable}; the entry is used once the file reads.",
+            _("`@{key}` is defined only in {file}, which cannot be read").format(
+                key=use.key, file=unreadable
+            ),
+            _("Fix the error reported in {file}; the entry is used once the file reads.").format(
+                file=unreadable
+            ),
         )
         return
     hint = did_you_mean(use.key, sorted(bibliography.entries))
     if not bibliography.files:
-        hint = "dossier.yaml names no bibliography: add `bibliography: [references.bib]`."
+        hint = _("dossier.yaml names no bibliography: add `bibliography: [references.bib]`.")
     problems.error(
         use.position,
         "unknown-cite-key",
-        f"`@{use.key}` is not in the bibliography",
-        hint or "Add the entry to the bibliography (Zotero export), or correct the key.",
+        _("`@{key}` is not in the bibliography").format(key=use.key),
+        hint or _("Add the entry to the bibliography (Zotero export), or correct the key."),
     )
 
 
@@ -83,12 +88,15 @@ def own_bibliography(monograph: Monograph, root: Path, problems: ProblemList) ->
     for name in monograph.meta.get("bibliography") or []:
         path = (root / name).resolve()
         if not path.is_relative_to(root.resolve()) or not path.is_file():
-            where = "outside the project" if not path.is_relative_to(root.resolve()) else "not found"
+            if not path.is_relative_to(root.resolve()):
+                message = _("`bibliography`: `{name}` is outside the project").format(name=name)
+            else:
+                message = _("`bibliography`: `{name}` is not found").format(name=name)
             problems.error(
                 monograph.front_position,
                 "no-such-file",
-                f"`bibliography`: `{name}` is {where}",
-                "Paths are written from the project's folder, e.g. `biblio/pole.bib`.",
+                message,
+                _("Paths are written from the project's folder, e.g. `biblio/pole.bib`."),
             )
         else:
             files.append(path)
@@ -120,15 +128,17 @@ def check_citations(
                     problems.warning(
                         position,
                         "uncited-claim",
-                        f"this paragraph states `{claim}` but cites no source",
-                        "Cite the source and its page, e.g. `[@labo2014citego, p. 17]`, here or in "
-                        "the section's first paragraph.",
+                        _("this paragraph states `{claim}` but cites no source").format(claim=claim),
+                        _(
+                            "Cite the source and its page, e.g. `[@labo2014citego, p. 17]`, here or in "
+                            "the section's first paragraph."
+                        ),
                     )
         found.extend(problems.items)
     if monographs:
         for key, entry in bibliography.entries.items():
             if key not in used:
-                message = f"`{key}` is cited by no monograph"
+                message = _("`{key}` is cited by no monograph").format(key=key)
                 found.append(Problem(entry.path, entry.position, Severity.INFO, "unused-bib-entry", message))
     return found
 

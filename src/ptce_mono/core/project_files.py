@@ -20,6 +20,8 @@ import os
 import stat
 from pathlib import Path
 
+from ptce_mono.core.i18n import N_, _
+
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a monograph, an editorial text, a template, a settings file
 MAX_ASSET_BYTES = 32 * 1024 * 1024  # an image or a font the dossier prints
 
@@ -47,7 +49,7 @@ def resolved_inside(path: Path, root: Path) -> Path:
     if not full.is_relative_to(base):
         raise Refused(
             "link-outside",
-            "the file is a link to a place outside the project; it is not read",
+            _("the file is a link to a place outside the project; it is not read"),
             path,
         )
     return full
@@ -73,7 +75,7 @@ def _open_regular(path: Path, root: Path) -> tuple[int, int]:
         if not stat.S_ISREG(info.st_mode):
             raise Refused(
                 "not-a-file",
-                "this is not a regular file (a pipe, a device or a socket); it is not read",
+                _("this is not a regular file (a pipe, a device or a socket); it is not read"),
                 path,
             )
     except BaseException:
@@ -94,8 +96,14 @@ def _read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# The kinds of file a size limit names, for the catalog.
+FILE_KINDS = (N_("file"), N_("template"), N_("bibliography"), N_("style"))
+
+
 def too_large_message(size: int, limit: int, what: str = "file") -> str:
-    return f"the {what} is {size / 1_048_576:.1f} MiB; it may be at most {limit / 1_048_576:g} MiB"
+    return _("the {what} is {size} MiB; it may be at most {limit} MiB").format(
+        what=_(what), size=f"{size / 1_048_576:.1f}", limit=f"{limit / 1_048_576:g}"
+    )
 
 
 def read_bytes(path: Path, root: Path, limit: int = MAX_SOURCE_BYTES, what: str = "file") -> bytes:
