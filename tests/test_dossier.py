@@ -509,3 +509,14 @@ def test_every_internal_link_of_the_dossier_resolves(shipped_build: Built) -> No
     assert targets <= ids, sorted(targets - ids)
     # matrix cells summarised from a first sentence point at that paragraph
     assert re.search(r'href="#(initiatives-et-cite|pole-sud-aquitain)--[a-z_]+--L\d+"', html)
+
+
+def test_no_citation_is_printed_as_written(shipped_build: Built) -> None:
+    """Monographs, editorial texts, SWOT items and strategic options all cite: every citation
+    goes through the style, none reaches the page as `[@key, p. N]`."""
+    from ptce_mono.sources.citekeys import citation_spans
+
+    options = (shipped_build.project / "editorial" / "options.yaml").read_text(encoding="utf-8")
+    assert any(citation_spans(options)), "the shipped options cite no source any more"
+    for number, page in enumerate(shipped_build.pages, 1):
+        assert "[@" not in page and not re.search(r"(?<![\w.])@[a-z]+\d{4}", page), number

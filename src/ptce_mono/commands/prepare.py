@@ -74,7 +74,8 @@ def _root_for(project: Path) -> Path:
 
 
 def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
-    """Every text of the dossier that may cite: section bodies, editorial texts, SWOT statements."""
+    """The texts of the dossier that may cite: section bodies, editorial texts, SWOT statements
+    (the strategic options' texts are added once the options are read)."""
     texts = [section.body for m in printed for section in m.sections]
     for path in config.editorial.values():
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
@@ -144,8 +145,9 @@ def analyse_project(
     checked = check_paths(
         [project / "monographs"], grid, root=_root_for(project), bibliography=bibliography, project=project
     )
-    for path in config.editorial.values():
-        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
+    citing_files = [*config.editorial.values(), *([config.options] if config.options else [])]
+    for path in citing_files:
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial, load_options report it
             text = read_editorial_text(path, config.project)
             checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
     if has_errors(checked.problems):
@@ -202,7 +204,8 @@ def prepare_dossier(
     for monograph in printed:  # the monographs' own bibliographies, checked in step 2
         own = own_bibliography(monograph, project, ProblemList(monograph.path))
         bibliography = bibliography.merged(own)
-    citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
+    cited_texts = [*_cited_texts(config, printed), *(option.text for option in corpus.options.options)]
+    citations = render_citations(bibliography, config.csl, collect_citations(cited_texts))
     LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
     editorial = read_editorial(config, citations)
