@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pdf_reading import pdf_text
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -55,5 +57,5 @@ def test_another_folder_is_checked_and_built_with_the_packaged_defaults(installe
     built = run(installed, project, "build")
     assert built.returncode == 0, built.stdout + built.stderr
     pdf = project / "build" / "dossier.pdf"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert "Autre dossier" in text and "Pôle Sud Aquitain" in text

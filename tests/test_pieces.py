@@ -23,6 +23,7 @@ from ptce_mono.commands.build import build_dossier
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME, split_document
 
 from monograph_factory import monograph_text, pdf_outline, write_project
+from pdf_reading import page_texts, page_words
 
 FILES: dict[str, str | bytes] = {
     "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n"
@@ -32,13 +33,6 @@ FILES: dict[str, str | bytes] = {
     "monographs/pole-gamma.md": monograph_text("pole-gamma", status="draft"),
     "monographs/pole-delta.md": monograph_text("pole-delta"),
 }
-
-
-def page_texts(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return text.split("\f")[:-1]
 
 
 def link_targets(reader: PdfReader) -> list[tuple[int, int]]:
@@ -204,11 +198,7 @@ def test_the_sommaire_numbers_are_filled_in_without_typesetting_the_front_again(
 
 def sommaire_words(pdf: Path) -> list[tuple[str, float, float, float]]:
     """(word, left, right, bottom) of the Sommaire's page, in points."""
-    bbox = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pattern = r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>'
-    return [(word, float(x0), float(x1), float(y)) for x0, x1, y, word in re.findall(pattern, bbox)]
+    return [(w.text, w.left, w.right, w.bottom) for w in page_words(pdf)[1]]
 
 
 def test_the_filled_in_numbers_stand_where_the_one_pass_dossier_prints_them(
