@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,25 @@ import pytest
 from pdf_reading import pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
+def wheel_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], float]:
+    """The work folder, pip's output (not quietened: a user sees it) and when the build began."""
     work = tmp_path_factory.mktemp("wheel")
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    built = subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
+    started = time.time()
+    built = subprocess.run([*PIP, "wheel", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
                            capture_output=True, text=True, check=False)
     if built.returncode != 0:
         pytest.fail(f"building the wheel failed:\n{built.stderr[-2000:]}")
+    return work, built, started
+
+
+@pytest.fixture(scope="module")
+def installed(wheel_build) -> Path:
+    work, _built, _started = wheel_build
+    pip = [*PIP, "-q"]
     wheel = next((work / "dist").glob("ptce_mono-*.whl"))
     subprocess.run([*pip, "install", "--no-deps", "--target", str(work / "site"), str(wheel)], check=True,
                    capture_output=True)
@@ -34,6 +44,15 @@ def run(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[s
     env = {**os.environ, "PYTHONPATH": str(installed)}
     return subprocess.run([sys.executable, "-m", "ptce_mono", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, check=False, timeout=600)
+
+
+def test_building_the_wheel_is_quiet_and_keeps_out_of_build(wheel_build):
+    _work, built, started = wheel_build
+    output = built.stdout + built.stderr
+    assert "Warning" not in output and "!!" not in output, output
+    # build/ holds the dossier: setuptools' lib/ and bdist.*/ go to .setuptools-build/ (setup.cfg)
+    touched = [p.name for p in (ROOT / "build").glob("*") if p.stat().st_mtime >= started - 1]
+    assert not [name for name in touched if name == "lib" or name.startswith("bdist.")], touched
 
 
 def test_the_wheel_carries_the_grid_and_templates(installed):
