@@ -39,6 +39,7 @@ publisher: Équipe d'essai
 period: 2013-2014
 editors: [Équipe d'essai]
 footer: Équipe d'essai | Dossier de test | 2013-2014
+edition: 2014-03
 poles:
   - pole-beta
 """
@@ -253,8 +254,8 @@ def test_metadata(fixture_build: Built) -> None:
     assert meta.author == "Équipe d'essai"
     assert meta.subject == "Trois pôles pour éprouver la chaîne de publication"
     assert fixture_build.reader.trailer["/Root"]["/Lang"] == "fr"
-    # The dates come from the sources (their latest date of writing), not from the clock.
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261101000000Z"
+    # The dates are the edition's (dossier.yaml), not the clock's nor a monograph's (2026-11).
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20140301000000Z"
 
 
 def test_two_builds_are_byte_identical(fixture_build: Built, fixture_project: Path, tmp_path: Path) -> None:

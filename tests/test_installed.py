@@ -57,7 +57,9 @@ def test_building_the_wheel_is_quiet_and_keeps_out_of_build(wheel_build):
 
 def test_the_wheel_carries_the_grid_and_templates(installed):
     for rel in ["ptce_mono/data/grid/grid.yaml", "ptce_mono/data/templates/dossier.html",
-                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/render/geo/SOURCE.md"]:
+                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/render/geo/SOURCE.md",
+                "ptce_mono/data/init/gitignore", "ptce_mono/data/init/monographs/exemple-pole-fictif.md",
+                "ptce_mono/data/init/editorial/analyse.md", "ptce_mono/data/init/dossier-workflow.yml"]:
         assert (installed / rel).is_file(), rel
 
 

@@ -113,7 +113,7 @@ def test_a_rebuild_typesets_only_what_changed(project: Path, in_pieces: Path, tm
     assert len(after) == len(before)  # the cache holds one dossier: old pieces are dropped
 
     fresh = build_dossier(work, tmp_path / "fresh", single_pass=True)
-    assert page_texts(out / "dossier.pdf") == page_texts(fresh.pdf)
+    assert page_texts(out / "dossier-brouillon.pdf") == page_texts(fresh.pdf)  # drafts: include
 
 
 def test_a_one_pass_build_does_not_count_as_up_to_date_for_pieces(project: Path, tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_pat
         main, ["build", "--project", str(project), "--out", str(tmp_path / "cli"), "--jobs", "2", "--quiet"]
     )
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "cli" / "dossier.pdf").read_bytes() == in_pieces.read_bytes()
+    assert (tmp_path / "cli" / "dossier-brouillon.pdf").read_bytes() == in_pieces.read_bytes()
     refused = CliRunner().invoke(main, ["build", "--project", str(project), "--jobs", "0"])
     assert refused.exit_code == 2 and "--jobs" in refused.output
 
@@ -292,7 +292,7 @@ def test_a_build_leaves_no_temporary_fonts_behind(project: Path, tmp_path: Path)
         subprocess.run(
             [*command, "--out", str(out), *extra], check=True, capture_output=True, env=environment
         )
-        assert (out / "dossier.pdf").is_file()
+        assert (out / "dossier-brouillon.pdf").is_file()
         assert sorted(p.name for p in temporary.iterdir()) == []
 
 

@@ -161,6 +161,9 @@ def build(
 ) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
 
+    With drafts printed (--drafts), build/dossier-brouillon.pdf and .html instead: the
+    published files are left as they are.
+
     The monographs are checked first, as `check` does: on any error nothing is written and the
     command exits 1 with the same messages.
 
@@ -207,6 +210,30 @@ def build(
     if report.warnings:
         message = f"{report.warnings} warning(s) in the sources: `ptce-mono check` lists them."
         click.echo(message, err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a new project in FOLDER (default: here) that builds at once.
+
+    Writes dossier.yaml (settings explained in French), monographs/ with one example of a
+    fictitious pole, editorial/ texts to adapt, a .gitignore for build/, a CI workflow and a
+    pre-commit configuration. Overwrites nothing: if any of these files exists, nothing is written.
+
+    Example: ptce-mono init mon-dossier && cd mon-dossier && ptce-mono build
+    """
+    from ptce_mono.commands.init import init_project
+
+    try:
+        written = init_project(folder)
+    except PtceError as exc:
+        _fail(exc)
+        return
+    for path in written:
+        click.echo(f"Wrote {path}")
+    go = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"Next: {go}ptce-mono build (the example monograph builds as it is), then replace it.")
 
 
 @main.command()

@@ -23,6 +23,8 @@ from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
 
 LOGGER = logging.getLogger("ptce_mono.commands.build")
+PUBLISHED_EDITION = "dossier"  # build/dossier.pdf and .html: the published monographs only
+DRAFT_EDITION = "dossier-brouillon"  # drafts printed too (--drafts, or `drafts: include`)
 
 
 @dataclass
@@ -56,7 +58,9 @@ def build_dossier(
     workers: Workers | None = None,
     site: bool = False,
 ) -> BuildReport:
-    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
+    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs;
+    `out_dir/dossier-brouillon.pdf` and `.html` when drafts are printed too (the published files
+    are then left as they are).
 
     When nothing the build reads has changed since the last build into `out_dir`, the outputs
     are kept as they are (`up_to_date`), unless `force`. The PDF is typeset in pieces by `jobs`
@@ -79,9 +83,18 @@ def build_dossier(
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
         workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
+        from ptce_mono.commands.prepare import edition_datetime
+        from ptce_mono.sources.config import load_config
+
+        config = load_config(project, config_path)
+        include_drafts = config.include_drafts if drafts is None else drafts
+        # The edition with drafts never replaces the published one: each has its files.
+        name = DRAFT_EDITION if include_drafts else PUBLISHED_EDITION
+        edition = edition_datetime(config)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
-        key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
-        record = None if force else read_build_record(out_dir, key)
+        variant = f"{'single-pass' if single_pass else ''}\0{edition.isoformat()}"
+        key = fingerprint(project.resolve(), drafts, extra, variant)
+        record = None if force else read_build_record(out_dir, key, name)
         if record is not None:
             recorded = record["report"]
             report = BuildReport(
@@ -90,8 +103,8 @@ def build_dossier(
                 drafts_left_out=recorded["drafts_left_out"],
                 pages=recorded["pages"],
                 seconds=time.perf_counter() - started,
-                pdf=out_dir / "dossier.pdf",
-                html=out_dir / "dossier.html",
+                pdf=out_dir / f"{name}.pdf",
+                html=out_dir / f"{name}.html",
                 up_to_date=True,
             )
             return _with_site(report, project, out_dir, drafts, site)
@@ -99,7 +112,7 @@ def build_dossier(
         from ptce_mono.typeset.stage import typeset
 
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
-        printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
+        printed, left_out = prepared.printed, prepared.left_out
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
@@ -112,6 +125,7 @@ def build_dossier(
             jobs=jobs,
             single_pass=single_pass,
             workers=workers,
+            name=name,
         )
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
@@ -131,7 +145,7 @@ def build_dossier(
         "drafts_left_out": report.drafts_left_out,
         "pages": report.pages,
     }
-    write_build_record(out_dir, key, [written.pdf, written.html], recorded)
+    write_build_record(out_dir, key, [written.pdf, written.html], recorded, name)
     return _with_site(report, project, out_dir, drafts, site)
 
 
@@ -145,4 +159,4 @@ def _with_site(
     return report
 
 
-__all__ = ["BuildReport", "build_dossier"]
+__all__ = ["DRAFT_EDITION", "PUBLISHED_EDITION", "BuildReport", "build_dossier"]

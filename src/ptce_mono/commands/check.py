@@ -14,8 +14,10 @@ from ptce_mono.check.report import (
     format_text,
 )
 from ptce_mono.check.validate import check_paths
-from ptce_mono.core.problems import Severity, has_errors
+from ptce_mono.core.errors import ConfigError
+from ptce_mono.core.problems import Position, Problem, Severity, has_errors
 from ptce_mono.core.version import VERSION
+from ptce_mono.sources.config import CONFIG_NAME
 from ptce_mono.sources.grid import load_grid
 from ptce_mono.sources.resources import project_resource
 
@@ -40,6 +42,8 @@ def check_project(
     errors_only: bool = False,
 ) -> CheckOutcome:
     """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid."""
+    if not paths and not (project / "monographs").exists() and not (project / CONFIG_NAME).exists():
+        raise ConfigError([_no_project(project)])
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     targets: list[str | Path] = list(paths) or [project / "monographs"]
     result = check_paths(targets, grid, root=project, keep_text=False)
@@ -62,6 +66,18 @@ def check_project(
     drafts = sum(1 for m in result.monographs if not m.is_published)
     tally = f"Checked {len(result.monographs)} monograph(s) ({drafts} draft(s)): {counts}."
     return CheckOutcome(report, tally, failed)
+
+
+def _no_project(project: Path) -> Problem:
+    return Problem(
+        "monographs/",
+        Position(),
+        Severity.ERROR,
+        "no-project",
+        f"no `monographs/` folder and no `{CONFIG_NAME}` here: this is not a ptce-mono project",
+        "Run `ptce-mono init` to start one here (settings, an example monograph, editorial texts), "
+        "or name the files to check: `ptce-mono check FILE...`.",
+    )
 
 
 __all__ = ["FORMATS", "CheckOutcome", "check_project", "format_text"]

@@ -33,6 +33,8 @@ EDITORIAL_DEFAULTS = {
 }
 OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
+# The edition's month (or day): 2014-03 or 2014-03-15.
+_EDITION = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class DossierConfig:
     include_drafts: bool
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
+    edition: str = ""  # the edition's date as written (2014-03 or 2014-03-15), "" when not given
 
     @property
     def reference_year(self) -> int:
@@ -74,11 +77,17 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     try:
         text = config_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
+        hint = f"Every project has a `{CONFIG_NAME}` at its root (title, publisher, period...)."
+        if isinstance(exc, FileNotFoundError):
+            hint = (
+                f"No `{CONFIG_NAME}` here: run `ptce-mono init` in this folder to start a project "
+                "(settings, an example monograph, editorial texts), or pass --project."
+            )
         problems.error(
             Position(),
             "config-unreadable",
             f"cannot read the dossier settings: {getattr(exc, 'strerror', None) or exc}",
-            f"Every project has a `{CONFIG_NAME}` at its root (title, publisher, period...).",
+            hint,
         )
         raise ConfigError(problems.items) from None
     root = load_yaml(text, problems)
@@ -151,6 +160,7 @@ def _settings_spec(project: Path) -> Record:
             optional("editorial", editorial, {}),
             optional("options", Text(_options_file(project))),
             optional("drafts", Choice(DRAFT_CHOICES), "exclude"),
+            optional("edition", Text(_edition), ""),
         ),
         label="the dossier settings",
     )
@@ -182,6 +192,7 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         editorial=editorial,
         include_drafts=values["drafts"] == "include",
         options=options,
+        edition=values["edition"],
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
     )
 
@@ -195,6 +206,17 @@ def _period(text: str, at: At) -> str | None:
         )
         return None
     return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)
+
+
+def _edition(text: str, at: At) -> str | None:
+    if not _EDITION.match(text):
+        at.error(
+            "bad-edition",
+            f"`{at.name}` must be a month such as 2014-03 (or a day, 2014-03-15), found `{text}`",
+            "The cover prints it as the edition's date; without it, the last commit's date is used.",
+        )
+        return None
+    return text
 
 
 def _pole_ref(text: str, at: At) -> PoleRef | None:
