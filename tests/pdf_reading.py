@@ -153,6 +153,24 @@ def pdf_text(pdf: Path | bytes) -> str:
     return "\n".join(page_texts(pdf))
 
 
+def drawn_text(pdf: Path | bytes) -> str:
+    """The text in the order it is drawn (pdfium's), page after page: a table cell's lines stay
+    together, where `page_texts` gives the lines of side-by-side cells interleaved."""
+    document = _document(pdf)
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            try:
+                texts.append(textpage.get_text_range().replace(_LINE_END_HYPHEN, "-"))
+            finally:
+                textpage.close()
+                page.close()
+        return "\n".join(texts)
+    finally:
+        document.close()
+
+
 def render_page(pdf: Path | bytes, index: int, dpi: float = 100) -> Image.Image:
     """Page `index` (from 0) as an RGB image."""
     document = _document(pdf)

@@ -90,10 +90,16 @@ def test_drafts_go_to_their_own_files_and_leave_the_published_dossier_alone(tmp_
     result = invoke(["build", "--drafts"], folder)
     assert result.exit_code == 0, result.output
     assert "dossier-brouillon.pdf" in result.output
-    assert (published.pdf.read_bytes(), (out / "dossier.html").read_bytes(), published.pdf.stat().st_mtime_ns) == before
+    assert (
+        published.pdf.read_bytes(),
+        (out / "dossier.html").read_bytes(),
+        published.pdf.stat().st_mtime_ns,
+    ) == before
     draft = out / "dossier-brouillon.pdf"
     assert (out / "dossier-brouillon.html").is_file()
-    assert "BROUILLON" in "\n".join(page_texts(draft)) and "BROUILLON" not in "\n".join(page_texts(published.pdf))
+    assert "BROUILLON" in "\n".join(page_texts(draft)) and "BROUILLON" not in "\n".join(
+        page_texts(published.pdf)
+    )
     # The edition's date, not November 2026 of the monographs: on the cover and in the metadata.
     assert "mars 2014" in page_texts(draft)[0]
     assert PdfReader(draft).metadata["/CreationDate"] == "D:20140301000000Z"

@@ -28,7 +28,7 @@ def test_a_new_project_checks_clean_and_builds(tmp_path: Path) -> None:
     built = invoke(["build", "--jobs", "1"], project)
     assert built.exit_code == 0, built.output
     text = " ".join(pdf_text(project / "build" / "dossier.pdf").split())
-    assert "Pôle des Trois Vallées (exemple fictif)" in text
+    assert "Pôle fictif des Trois Vallées" in text
     assert "Nom de votre structure" in text  # the settings to adapt are the ones printed
 
 
@@ -56,4 +56,6 @@ def test_check_in_an_empty_folder_points_to_init(tmp_path: Path) -> None:
 
 def test_the_workflow_written_is_the_documented_one() -> None:
     packaged = ROOT / "src" / "ptce_mono" / "data" / "init" / "dossier-workflow.yml"
-    assert packaged.read_text(encoding="utf-8") == (ROOT / "docs" / "ci-example.yml").read_text(encoding="utf-8")
+    assert packaged.read_text(encoding="utf-8") == (ROOT / "docs" / "ci-example.yml").read_text(
+        encoding="utf-8"
+    )
