@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_new_writes_a_skeleton_that_check_reads(tmp_path):
     result = invoke(["new", "Pôle des Deux Rives"], tmp_path)
     assert result.exit_code == 0, result.output
-    path = tmp_path / "monographs" / "pole-des-deux-rives.md"
+    path = tmp_path / "monographs" / "deux-rives.md"  # the default id: three significant words at most
     assert path.is_file()
     check = invoke(["check", "--format", "json"], tmp_path)
     codes = {p["code"] for p in json.loads(check.output)}

@@ -89,15 +89,31 @@ def main(lang: str | None) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option(
+    "--level",
+    type=click.Choice(["error", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Print problems of this level and above (warning: hide the notes on gaps).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
 def check(
-    paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, quiet: bool
+    paths: tuple[Path, ...],
+    grid_path: Path | None,
+    fmt: str,
+    strict: bool,
+    summary: bool,
+    level: str,
+    quiet: bool,
 ) -> None:
     """Check monographs against the grid; exit 1 on errors.
 
-    Example: ptce-mono check monographs/ --summary
+    Errors are printed first, then warnings, then notes.
+
+    Example: ptce-mono check monographs/ --level warning
     """
     from ptce_mono.commands.check import check_project
+    from ptce_mono.core.problems import Severity
 
     try:
         outcome = check_project(
@@ -108,6 +124,7 @@ def check(
             strict=strict,
             summary=summary,
             errors_only=quiet,
+            level=Severity[level.upper()],
         )
     except PtceError as exc:
         _fail(exc)
@@ -238,7 +255,12 @@ def init(folder: Path) -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("--id", "pole_id", help="Identifier of the pole (default: made from NAME).")
+@click.option(
+    "--id",
+    "pole_id",
+    help="Identifier of the pole (default: the first three significant words of NAME, "
+    "`Pôle des Deux Rives` -> `deux-rives`).",
+)
 @click.option(
     "--folder",
     type=click.Path(path_type=Path, file_okay=False),

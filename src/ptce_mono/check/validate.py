@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ptce_mono.core.machine import available_cores
@@ -26,13 +26,24 @@ def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
         return GAP
     if section.words == 0:
         return MISSING
-    return THIN if section.words < spec.min_words else WRITTEN
+    # Partly documented (text, then a gap note): as complete as the sources allow.
+    return THIN if section.words < spec.min_words and not section.gaps else WRITTEN
+
+
+def _with_theme_labels(problem: Problem, grid: Grid) -> Problem:
+    """A wrong SWOT theme's hint lists the themes with their French labels, not bare ids."""
+    themes = grid.vocabularies.get("swot_theme")
+    bare = f"Allowed: {', '.join(themes.values)}." if themes else ""
+    if themes is None or not themes.labels or bare not in problem.hint:
+        return problem
+    labelled = "; ".join(f"{value} ({themes.label(value)})" for value in themes.values)
+    return replace(problem, hint=problem.hint.replace(bare, f"Themes: {labelled}."))
 
 
 def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
     """Problems of one monograph: those found while parsing, then the grid's section rules."""
     problems = ProblemList(monograph.path)
-    problems.items.extend(monograph.problems)
+    problems.items.extend(_with_theme_labels(p, grid) for p in monograph.problems)
     if not monograph.meta and not monograph.sections:
         return problems.items
     published = monograph.is_published
@@ -64,7 +75,11 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
         last_index = max(last_index, index)
         spec = grid.section(section.id)
         for gap in section.gaps:
-            problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
+            if section.is_gap:
+                problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
+            else:
+                message = f"`{spec.title}`: partly documented, the sources say no more — {gap.reason}"
+                problems.info(gap.position, "partial-gap", message)
         if section.is_gap:
             if spec.required and published:
                 problems.error(
@@ -82,7 +97,8 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 f"section `{spec.title}` is empty",
                 "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
             )
-        elif section.words < spec.min_words:
+        elif section.words < spec.min_words and not section.gaps:
+            # A gap note after some text is the section's honest end: no call for padding.
             problems.warning(
                 section.position,
                 "thin-section",

@@ -40,16 +40,22 @@ def check_project(
     strict: bool = False,
     summary: bool = False,
     errors_only: bool = False,
+    level: Severity = Severity.INFO,
 ) -> CheckOutcome:
-    """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid."""
+    """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid.
+
+    Problems below `level` are left out of the report (`errors_only` is `level=ERROR`); the tally
+    still counts them. For people (text format) the errors come first, then the warnings, then
+    the notes, each in file and line order: the author's own mistakes are not lost among the
+    notes on other poles' gaps.
+    """
     if not paths and not (project / "monographs").exists() and not (project / CONFIG_NAME).exists():
         raise ConfigError([_no_project(project)])
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     targets: list[str | Path] = list(paths) or [project / "monographs"]
     result = check_paths(targets, grid, root=project, keep_text=False)
-    problems = result.problems
-    if errors_only:
-        problems = [p for p in problems if p.severity == Severity.ERROR]
+    shown = Severity.ERROR if errors_only else level
+    problems = [p for p in result.problems if p.severity >= shown]
     failed = has_errors(result.problems, strict)
     if fmt == "json":
         return CheckOutcome(format_json(problems), "", failed)
@@ -59,12 +65,15 @@ def check_project(
         return CheckOutcome(format_sarif(problems, VERSION), "", failed)
     if fmt == "junit":
         return CheckOutcome(format_junit(problems, [m.path for m in result.monographs]), "", failed)
-    report = format_text(problems)
+    report = format_text(sorted(problems, key=lambda p: -p.severity))  # stable: file order within
     if summary:
         report += format_summary(result.monographs, grid)
     counts = ", ".join(f"{result.count(s)} {s}(s)" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     drafts = sum(1 for m in result.monographs if not m.is_published)
     tally = f"Checked {len(result.monographs)} monograph(s) ({drafts} draft(s)): {counts}."
+    hidden = sum(1 for p in result.problems if p.severity < shown)
+    if hidden:
+        tally += f" {hidden} below {shown} not shown (--level info shows them)."
     return CheckOutcome(report, tally, failed)
 
 
