@@ -321,17 +321,29 @@ def schema(out: Path | None) -> None:
     help="Include draft monographs (default: `drafts:` of dossier.yaml, as the dossier does).",
 )
 @click.option("--no-xlsx", is_flag=True, help="CSV files only.")
-def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool) -> None:
+@click.option(
+    "--csv-comma",
+    is_flag=True,
+    help="Separate CSV fields with commas (default: semicolons, as French spreadsheets expect).",
+)
+def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool, csv_comma: bool) -> None:
     """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
 
-    The poles are those the dossier prints, in its order.
+    The poles are those the dossier prints, in its order. The CSV files open as they are in a
+    French spreadsheet: UTF-8 with a BOM, fields separated by semicolons (--csv-comma: commas).
 
     Example: ptce-mono matrix --drafts
     """
     from ptce_mono.commands.tables import write_tables
 
     try:
-        written = write_tables(project, out_dir or project / "build" / "tables", drafts, xlsx=not no_xlsx)
+        written = write_tables(
+            project,
+            out_dir or project / "build" / "tables",
+            drafts,
+            xlsx=not no_xlsx,
+            separator="," if csv_comma else ";",
+        )
     except PtceError as exc:
         _fail(exc)
         return
