@@ -3,6 +3,9 @@
 The preview is the dossier's own HTML (drafts included, as an editor wants to see them), written
 to `build/preview/`. When the sources have errors, the page lists them with file:line instead.
 `/dossier.pdf` builds the PDF on demand. The server listens on 127.0.0.1 only.
+
+The open page reloads itself after each rebuild: it carries the number of its build and asks
+`/__build` for the current one every second (plain polling: nothing stays open on the server).
 """
 
 from __future__ import annotations
@@ -27,6 +30,21 @@ def snapshot(project: Path) -> dict[str, float]:
     """Modification times of every source of the dossier."""
     files = [file for name in PROJECT_SOURCES for file in files_under(project / name)]
     return {str(file): file.stat().st_mtime for file in files}
+
+
+BUILD_PATH = "/__build"
+
+
+def reloading(page: str, build: int) -> str:
+    """`page` with the script that reloads it once a build newer than `build` is served."""
+    script = (
+        f'<script>(function () {{ var shown = "{build}"; setInterval(function () {{'
+        f' fetch("{BUILD_PATH}", {{cache: "no-store"}}).then(function (r) {{ return r.text(); }})'
+        " .then(function (now) { if (now !== shown) { location.reload(); } })"
+        " .catch(function () {}); }, 1000); })();</script>"
+    )
+    end = page.rfind("</body>")
+    return page[:end] + script + page[end:] if end >= 0 else page + script
 
 
 def problems_page(message: str) -> str:
@@ -59,8 +77,9 @@ class Preview:
                 problems = getattr(exc, "problems", None)
                 self.last_error = format_text(problems, frames=False) if problems else str(exc)
                 page = problems_page(self.last_error)
-            write_bytes_atomic(self.out_dir / "index.html", page.encode("utf-8"))
-            self.builds += 1
+            build = self.builds + 1
+            write_bytes_atomic(self.out_dir / "index.html", reloading(page, build).encode("utf-8"))
+            self.builds = build
 
     def build_pdf(self) -> Path:
         with self.lock:
@@ -81,6 +100,15 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             super().__init__(*args, directory=str(preview.out_dir), **kwargs)  # type: ignore[arg-type]
 
         def do_GET(self) -> None:
+            if self.path.split("?")[0] == BUILD_PATH:
+                number = str(preview.builds).encode("ascii")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=ascii")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(number)))
+                self.end_headers()
+                self.wfile.write(number)
+                return
             if self.path.split("?")[0] == "/dossier.pdf":
                 try:
                     pdf = preview.build_pdf()
