@@ -80,3 +80,13 @@ def test_another_folder_is_checked_and_built_with_the_packaged_defaults(installe
     pdf = project / "build" / "dossier.pdf"
     text = pdf_text(pdf)
     assert "Autre dossier" in text and "Pôle Sud Aquitain" in text
+
+
+def test_init_from_the_wheel_gives_a_project_that_builds(installed, tmp_path):
+    made = run(installed, tmp_path, "init", "nouveau")
+    assert made.returncode == 0, made.stdout + made.stderr
+    project = tmp_path / "nouveau"
+    assert (project / ".gitignore").is_file() and (project / ".github" / "workflows" / "dossier.yml").is_file()
+    built = run(installed, project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "Pôle fictif des Trois Vallées" in " ".join(pdf_text(project / "build" / "dossier.pdf").split())
