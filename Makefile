@@ -32,12 +32,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 # The French catalog: messages extracted from the source, merged into the .po (translate the new
-# ones there), then compiled into the .mo the package carries.
+# ones there), then compiled into the .mo the package carries. The .po's header (French plurals,
+# fixed dates) is left as it is, so that the same .po always compiles to the same .mo.
 LOCALE := src/ptce_mono/locale
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg --no-location --sort-output --omit-header -k ngettext:1,2 -o $(LOCALE)/ptce_mono.pot src/ptce_mono
-	$(BIN)/pybabel update -q --no-fuzzy-matching --omit-header -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
-	$(BIN)/pybabel compile -q --statistics -d $(LOCALE) -D ptce_mono -l fr
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -k ngettext:1,2 -o $(LOCALE)/ptce_mono.pot src/ptce_mono
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-pot-creation-date -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D ptce_mono -l fr
 
 clean:
 	rm -rf build/dossier.pdf build/dossier.html build/dossier-brouillon.pdf build/dossier-brouillon.html build/cache

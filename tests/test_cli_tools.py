@@ -105,3 +105,18 @@ def test_csv_for_french_spreadsheets_or_with_commas(tmp_path):
     assert french.startswith("\ufeff".encode()) and french.decode("utf-8-sig").startswith("pole;nom;section;")
     assert invoke(["matrix", "--out", "en", "--no-xlsx", "--csv-comma"], tmp_path).exit_code == 0
     assert (tmp_path / "en" / "matrice.csv").read_text(encoding="utf-8-sig").startswith("pole,nom,section,")
+
+
+def test_a_project_with_its_own_grid_and_templates_builds_from_its_folder(tmp_path):
+    """As `make dossier` runs: in the project's folder, whose own grid/ and templates/ are read
+    through paths relative to it."""
+    import shutil
+
+    project = write_project(tmp_path, {"dossier.yaml": "title: Essai\npublisher: Comité\nperiod: 2013-2014\n",
+                                       "monographs/pole-a.md": monograph_text("pole-a")})
+    shutil.copytree(ROOT / "grid", project / "grid")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for command in (["check"], ["matrix"], ["build"]):
+        result = invoke(command, project)
+        assert result.exit_code == 0, (command, result.output)
+    assert (project / "build" / "dossier.pdf").stat().st_size > 10_000

@@ -23,7 +23,7 @@ def test_a_new_project_checks_clean_and_builds(tmp_path: Path) -> None:
 
     checked = invoke(["check"], project)
     assert checked.exit_code == 0, checked.output
-    assert "0 error(s), 0 warning(s)" in checked.output
+    assert "0 errors, 0 warnings" in checked.output
 
     built = invoke(["build", "--jobs", "1"], project)
     assert built.exit_code == 0, built.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,14 +50,26 @@ def _progress(enabled: bool) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
-def _fail(exc: PtceError) -> None:
+def _fail(exc: PtceError, project: Path | None = None) -> None:
+    """The error's problems (with frames read only inside `project`) and its summary; exit."""
     problems = getattr(exc, "problems", None)
     if problems:
         from ptce_mono.commands.check import format_text
 
-        click.echo(format_text(problems), err=True, nl=False)
+        click.echo(format_text(problems, root=project), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
     sys.exit(exc.exit_code)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _io_failure(exc: OSError) -> None:
+    """A file that cannot be read or written: one line, exit 2, never a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    click.echo(f"ptce-mono: cannot write or read{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,21 +102,11 @@ def main(lang: str | None) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
-@click.option(
-    "--level",
-    type=click.Choice(["error", "warning", "info"]),
-    default="info",
-    show_default=True,
-    help="Print problems of this level and above (warning: hide the notes on gaps).",
-)
+@click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
+              help="Print problems of this level and above (warning: hide the notes on gaps).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
 def check(
-    paths: tuple[Path, ...],
-    grid_path: Path | None,
-    fmt: str,
-    strict: bool,
-    summary: bool,
-    level: str,
+    paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, level: str,
     quiet: bool,
 ) -> None:
     """Check monographs against the grid; exit 1 on errors.
@@ -186,6 +189,8 @@ def build(
 
     Example: ptce-mono build --drafts
     """
+    # SIGTERM ends the build as an exception would: temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from ptce_mono.commands.build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
@@ -202,7 +207,10 @@ def build(
                 site=site,
             )
         except PtceError as exc:
-            _fail(exc)
+            _fail(exc, project)
+            return
+        except OSError as exc:
+            _io_failure(exc)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -235,22 +243,18 @@ def init(folder: Path) -> None:
     """Start a new project in FOLDER (default: here) that builds at once.
 
     Writes dossier.yaml (settings explained in French), monographs/ with one example of a
-    fictitious pole, editorial/ texts to adapt, a .gitignore for build/, a CI workflow and a
-    pre-commit configuration. Overwrites nothing: if any of these files exists, nothing is written.
+    fictitious pole citing references.bib, editorial/ texts to adapt, a .gitignore for build/, a CI
+    workflow and a pre-commit configuration. Overwrites nothing: if any of these files exists,
+    nothing is written.
 
     Example: ptce-mono init mon-dossier && cd mon-dossier && ptce-mono build
     """
-    from ptce_mono.commands.init import init_project
+    from ptce_mono.commands.init import init_project, init_report
 
     try:
-        written = init_project(folder)
+        click.echo(init_report(folder, init_project(folder)))
     except PtceError as exc:
         _fail(exc)
-        return
-    for path in written:
-        click.echo(f"Wrote {path}")
-    go = "" if folder == Path(".") else f"cd {folder} && "
-    click.echo(f"Next: {go}ptce-mono build (the example monograph builds as it is), then replace it.")
 
 
 @main.command()
@@ -282,6 +286,9 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
     except PtceError as exc:
         _fail(exc)
         return
+    except OSError as exc:
+        _io_failure(exc)
+        return
     click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
 
 
@@ -300,7 +307,11 @@ def schema(out: Path | None) -> None:
         _fail(exc)
         return
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _io_failure(exc)
+            return
         click.echo(f"Wrote {out}.")
     else:
         click.echo(text, nl=False)
@@ -321,11 +332,8 @@ def schema(out: Path | None) -> None:
     help="Include draft monographs (default: `drafts:` of dossier.yaml, as the dossier does).",
 )
 @click.option("--no-xlsx", is_flag=True, help="CSV files only.")
-@click.option(
-    "--csv-comma",
-    is_flag=True,
-    help="Separate CSV fields with commas (default: semicolons, as French spreadsheets expect).",
-)
+@click.option("--csv-comma", is_flag=True,
+              help="Separate CSV fields with commas (default: semicolons, as French spreadsheets expect).")
 def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool, csv_comma: bool) -> None:
     """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
 
@@ -337,15 +345,13 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
     from ptce_mono.commands.tables import write_tables
 
     try:
-        written = write_tables(
-            project,
-            out_dir or project / "build" / "tables",
-            drafts,
-            xlsx=not no_xlsx,
-            separator="," if csv_comma else ";",
-        )
+        out, separator = out_dir or project / "build" / "tables", "," if csv_comma else ";"
+        written = write_tables(project, out, drafts, not no_xlsx, separator)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     for path in written:
         click.echo(f"Wrote {path}")
@@ -371,7 +377,10 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     try:
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     click.echo(f"Wrote {written}.")
 

@@ -7,13 +7,16 @@ file:line, so an option never cites an item that has disappeared from the monogr
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ptce_mono.analysis.crosscase import Swot, SwotItem
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
 from ptce_mono.sources.yamlsafe import load_yaml
@@ -45,21 +48,24 @@ class Options:
         return {q: [o for o in self.options if o.quadrant == q] for q in TOWS_QUADRANTS}
 
 
-def load_options(path: Path, swot: Swot, shown: str | None = None) -> tuple[Options, list[Problem]]:
+def load_options(
+    path: Path, swot: Swot, shown: str | None = None, project: Path | None = None
+) -> tuple[Options, list[Problem]]:
     """Read the options file and check every cited id against the corpus's SWOT."""
     problems = ProblemList(shown or str(path))
     result = Options(problems.path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return result, []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path.absolute(), project.absolute() if project else path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.error(Position(), "unreadable", f"cannot read the options file: {exc}")
+        message = _("cannot read the options file: {reason}").format(reason=exc)
+        problems.error(Position(), "unreadable", message)
         return result, problems.items
     root = load_yaml(text, problems)
     if root is None:
         return result, problems.items
-    values = Reader(problems).read(root, _FILE)
+    values = Reader(problems).read(root, _file_spec())
     known = swot.by_id()
     for read in values["options"] if isinstance(values, dict) else []:
         option = _checked(read, known, problems)
@@ -71,28 +77,31 @@ def load_options(path: Path, swot: Swot, shown: str | None = None) -> tuple[Opti
 def _swot_ref(text: str, at: At) -> tuple[str, Position] | None:
     if _ID.match(text.upper()):
         return text.upper(), at.position
-    at.error("bad-value", f"`{at.name}` is not a SWOT id: a letter S, W, O or T and a number")
+    message = _("`{name}` is not a SWOT id: a letter S, W, O or T and a number")
+    at.error("bad-value", message.format(name=at.name))
     return None
 
 
-_OPTION = Record(
-    (
-        required("quadrant", Choice(tuple(TOWS_QUADRANTS), any_case=True)),
-        required("title", Text()),
-        required("text", Text()),
-        required(
-            "combines",
-            ListOf(
-                Text(_swot_ref),
-                "An option cites the SWOT ids it combines, e.g. `combines: [S1, O3]`.",
-                min_items=1,
-                too_few_code="missing-field",
+def _file_spec() -> Record:
+    """The options file's spec, made when it is read: its hint is in the language spoken."""
+    option = Record(
+        (
+            required("quadrant", Choice(tuple(TOWS_QUADRANTS), any_case=True)),
+            required("title", Text()),
+            required("text", Text()),
+            required(
+                "combines",
+                ListOf(
+                    Text(_swot_ref),
+                    _("An option cites the SWOT ids it combines, e.g. `combines: [S1, O3]`."),
+                    min_items=1,
+                    too_few_code="missing-field",
+                ),
             ),
         ),
-    ),
-    finish=lambda values, at: (values, at.position),
-)
-_FILE = Record((optional("options", ListOf(_OPTION), []),), label="the options file")
+        finish=lambda values, at: (values, at.position),
+    )
+    return Record((optional("options", ListOf(option), []),), label=N_("the options file"))
 
 
 def _checked(
@@ -107,15 +116,17 @@ def _checked(
             problems.error(
                 at,
                 "unknown-swot-id",
-                f"`{text}` is not a SWOT item of the published monographs",
-                did_you_mean(text, sorted(known)) or "See the ids in part 3.1 of the dossier.",
+                _("`{id}` is not a SWOT item of the published monographs").format(id=text),
+                did_you_mean(text, sorted(known)) or _("See the ids in part 3.1 of the dossier."),
             )
         elif text[0] not in quadrant:
             problems.error(
                 at,
                 "swot-quadrant",
-                f"`{text}` cannot be combined in a {quadrant} option",
-                f"A {quadrant} option combines {quadrant[0]} and {quadrant[1]} items.",
+                _("`{id}` cannot be combined in a {quadrant} option").format(id=text, quadrant=quadrant),
+                _("A {quadrant} option combines {first} and {second} items.").format(
+                    quadrant=quadrant, first=quadrant[0], second=quadrant[1]
+                ),
             )
         else:
             ids.append(text)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ptce_mono.check.scaffold import default_id, scaffold
 from ptce_mono.check.schema import json_schema
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.i18n import _
 from ptce_mono.sources.grid import Grid, load_grid
 from ptce_mono.sources.resources import project_resource
 
@@ -26,7 +27,7 @@ def new_monograph(project: Path, name: str, pole_id: str | None, folder: Path) -
     pole_id = pole_id or default_id(name)
     target = folder / f"{pole_id}.md"
     if target.exists():
-        raise TargetExists(f"{target} already exists; nothing written.")
+        raise TargetExists(_("{path} already exists; nothing written.").format(path=target))
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold(grid, name, pole_id), encoding="utf-8")
     return target

@@ -13,18 +13,30 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
+from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
 
 LOGGER = logging.getLogger("ptce_mono.commands.build")
 PUBLISHED_EDITION = "dossier"  # build/dossier.pdf and .html: the published monographs only
 DRAFT_EDITION = "dossier-brouillon"  # drafts printed too (--drafts, or `drafts: include`)
+
+
+CACHE_ATTEMPTS = 3
+
+
+def _within(filename: object, folder: Path) -> bool:
+    if not isinstance(filename, str | os.PathLike):
+        return False
+    return Path(os.path.abspath(filename)).is_relative_to(Path(os.path.abspath(folder)))
 
 
 @dataclass
@@ -74,6 +86,11 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER
+
+    # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
+    for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
+        sweep_temporaries(folder)
     folders = template_folders(project)
     # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
     # while the sources are fingerprinted and checked and the HTML is made, and are stopped at
@@ -84,9 +101,10 @@ def build_dossier(
         workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
         from ptce_mono.commands.prepare import edition_datetime
-        from ptce_mono.sources.config import load_config
 
         config = load_config(project, config_path)
+        # The bibliography and style files the settings name: the build is redone when they change.
+        extra += [*config.bibliography, *([config.csl] if config.csl else [])]
         include_drafts = config.include_drafts if drafts is None else drafts
         # The edition with drafts never replaces the published one: each has its files.
         name = DRAFT_EDITION if include_drafts else PUBLISHED_EDITION
@@ -116,17 +134,27 @@ def build_dossier(
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
-        written = typeset(
-            prepared.rendered.html,
-            folders,
-            project,
-            out_dir,
-            int(edition.timestamp()),
-            jobs=jobs,
-            single_pass=single_pass,
-            workers=workers,
-            name=name,
-        )
+        cache_folder = out_dir / CACHE_FOLDER
+        for attempt in range(1, CACHE_ATTEMPTS + 1):
+            try:
+                written = typeset(
+                    prepared.rendered.html,
+                    folders,
+                    project,
+                    out_dir,
+                    int(edition.timestamp()),
+                    jobs=jobs,
+                    single_pass=single_pass,
+                    workers=workers,
+                    name=name,
+                )
+                break
+            except FileNotFoundError as exc:
+                # The cache may be deleted at any time, during a build too: the pieces it held
+                # are typeset again.
+                if attempt == CACHE_ATTEMPTS or not _within(exc.filename, cache_folder):
+                    raise
+                LOGGER.warning("build/cache was deleted during the build: typesetting again")
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
     report = BuildReport(

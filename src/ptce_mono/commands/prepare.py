@@ -10,6 +10,7 @@ policy. Nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -20,11 +21,21 @@ from pathlib import Path
 
 from ptce_mono.analysis.crosscase import CrossCase, analyse
 from ptce_mono.analysis.options import Options, load_options
+from ptce_mono.check.citations import check_text_citations, own_bibliography
 from ptce_mono.check.validate import check_paths
 from ptce_mono.core.errors import CorpusError
-from ptce_mono.core.problems import Position, Problem, Severity, has_errors
+from ptce_mono.core.i18n import _
+from ptce_mono.core.problems import Position, Problem, ProblemList, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
-from ptce_mono.render.dossier import RenderedDossier, make_environment, read_editorial, render_dossier
+from ptce_mono.render.citations import bibliography_annex, collect_citations, render_citations
+from ptce_mono.render.dossier import (
+    RenderedDossier,
+    make_environment,
+    read_editorial,
+    read_editorial_text,
+    render_dossier,
+)
+from ptce_mono.sources.bibliography import Bibliography, load_bibliography
 from ptce_mono.sources.config import DossierConfig, load_config, order_poles
 from ptce_mono.sources.grid import Grid, load_grid
 from ptce_mono.sources.monograph import Monograph
@@ -86,6 +97,26 @@ def _root_for(project: Path) -> Path:
     return cwd if project.resolve().is_relative_to(cwd) else project.resolve()
 
 
+def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
+    """Every text of the dossier that may cite: section bodies, editorial texts, SWOT statements."""
+    texts = [section.body for m in printed for section in m.sections]
+    for path in config.editorial.values():
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
+            texts.append(read_editorial_text(path, config.project))
+    for m in printed:
+        for items in (m.meta.get("swot") or {}).values():
+            texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
+    return texts
+
+
+def with_annex(annexes: str, annex: str) -> str:
+    """`annexes` (the part's HTML, one closing `</section>` last) with `annex` added at its end."""
+    if not annex:
+        return annexes
+    head, tag, tail = annexes.rpartition("</section>")
+    return f"{head}{annex}{tag}{tail}" if tag else annexes + annex
+
+
 @dataclass
 class AnalysedCorpus:
     """Steps 1 to 4: the poles to print, in order, and what the analysis made of them."""
@@ -97,6 +128,7 @@ class AnalysedCorpus:
     model: CrossCase
     options: Options
     problems: list[Problem]  # warnings and notes that did not stop it
+    bibliography: Bibliography  # the dossier's, as dossier.yaml names it
 
 
 @dataclass
@@ -123,19 +155,28 @@ def analyse_project(
     Raises GridError, ConfigError or CorpusError (the problems `check` reports).
     """
     # 1. Load: the grid (the project's, else the packaged one) and the dossier settings.
-    LOGGER.info("Loading the grid and the settings")
+    LOGGER.info(_("Loading the grid and the settings"))
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
     config = load_config(project, config_path)
     include_drafts = config.include_drafts if drafts is None else drafts
+    bib_files = list(config.bibliography)
+    bibliography = load_bibliography(bib_files, [_shown(f) for f in bib_files])
 
-    # 2. Parse and validate every monograph, drafts included: the same problems as `check`.
-    LOGGER.info("Checking the monographs")
-    checked = check_paths([project / "monographs"], grid, root=_root_for(project))
+    # 2. Parse and validate every monograph, drafts included: the same problems as `check`,
+    #    the citations checked against the bibliography.
+    LOGGER.info(_("Checking the monographs"))
+    checked = check_paths(
+        [project / "monographs"], grid, root=_root_for(project), bibliography=bibliography, project=project
+    )
+    for path in config.editorial.values():
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
+            text = read_editorial_text(path, config.project)
+            checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
     # 3. Order the poles as dossier.yaml says, then keep those to print.
-    LOGGER.info("Ordering the poles")
+    LOGGER.info(_("Ordering the poles"))
     by_id = {m.id: m for m in checked.monographs}
     ordered = [by_id[pole] for pole in order_poles(config, list(by_id))]
     printed = [m for m in ordered if m.is_published or include_drafts]
@@ -148,23 +189,23 @@ def analyse_project(
                     Position(),
                     Severity.ERROR,
                     "nothing-to-print",
-                    "no published monograph: the dossier would be empty",
-                    "Publish a monograph (`status: published`) or build with --drafts.",
+                    _("no published monograph: the dossier would be empty"),
+                    _("Publish a monograph (`status: published`) or build with `--drafts`."),
                 )
             ]
         )
 
     # 4. Analyse: the cross-case model of the printed poles, and the editors' strategic options,
     #    whose SWOT ids must exist in this model (an unknown id is an error with its line).
-    LOGGER.info("Analysing across cases")
+    LOGGER.info(_("Analysing across cases"))
     model = analyse(printed, grid, config.reference_year)
     options = Options(config.path)
     if config.options is not None:
-        options, option_problems = load_options(config.options, model.swot, _shown(config.options))
+        options, option_problems = load_options(config.options, model.swot, _shown(config.options), project)
         if has_errors(option_problems):
             raise CorpusError(option_problems)
     problems = [*config.warnings, *checked.problems]
-    return AnalysedCorpus(grid, config, printed, left_out, model, options, problems)
+    return AnalysedCorpus(grid, config, printed, left_out, model, options, problems, bibliography)
 
 
 def prepare_dossier(
@@ -178,10 +219,17 @@ def prepare_dossier(
     corpus = analyse_project(project, drafts, grid_path=grid_path, config_path=config_path)
     config, grid, printed = corpus.config, corpus.grid, corpus.printed
 
-    # 5. Render: one HTML document, French typography applied.
-    LOGGER.info("Rendering the HTML")
+    # 5. Render: every citation formatted by one call of pandoc's citeproc, then one HTML
+    #    document, French typography applied.
+    LOGGER.info(_("Formatting the citations"))
+    bibliography = corpus.bibliography
+    for monograph in printed:  # the monographs' own bibliographies, checked in step 2
+        own = own_bibliography(monograph, project, ProblemList(monograph.path))
+        bibliography = bibliography.merged(own)
+    citations = render_citations(bibliography, config.csl, collect_citations(_cited_texts(config, printed)))
+    LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
-    editorial = read_editorial(config)
+    editorial = read_editorial(config, citations)
     part3, annexes = render_analysis(
         env,
         corpus.model,
@@ -192,7 +240,9 @@ def prepare_dossier(
             "swot": editorial.get("swot", ""),
             "governance": editorial.get("governance", ""),
         },
+        cite=citations.text_with_citations,
     )
+    annexes = with_annex(annexes, bibliography_annex(citations, "C"))
     edition = edition_datetime(config)
     rendered = render_dossier(
         project,
@@ -207,6 +257,7 @@ def prepare_dossier(
         map_html=pole_map_html(printed),
         editorial=editorial,
         env=env,
+        citations=citations,
     )
     return Prepared(rendered, printed, corpus.left_out, edition, corpus.problems, corpus.model)
 

@@ -64,6 +64,12 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
+def N_(message: str) -> str:
+    """`message` unchanged, marked for the catalog: for a message id kept in data (a spec's
+    `what`, a label) and translated by `_()` only when shown, after the language is chosen."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or the plural of a message, as `count` and the language spoken ask."""
     if _translations is None:
@@ -72,4 +78,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
 
 
-__all__ = ["LANGUAGES", "_", "current_language", "language_from_environment", "ngettext", "set_language"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current_language",
+    "language_from_environment",
+    "ngettext",
+    "set_language",
+]

@@ -8,6 +8,7 @@ so, with its reason; an optional field left out is left out of the box.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ptce_mono.analysis.values import NOT_DOCUMENTED
@@ -39,6 +40,7 @@ class Fact:
     shares: tuple[Share, ...] = ()  # the funding bar, when the fact is the funding
 
 
+@cache
 def departement_label(code: str | None) -> str:
     """`40` -> `Landes (40)`; a code without a known name is printed as it is."""
     if not code:

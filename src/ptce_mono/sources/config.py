@@ -7,6 +7,7 @@ against it later by `order_poles`, still pointing at the line that names them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.errors import ConfigError
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources.bibliography import (
+    DEFAULT_STYLE,
+    Bibliography,
+    bibliography_file,
+    citation_style,
+    load_bibliography,
+    packaged_style,
+    shown_path,
+)
 from ptce_mono.sources.fields import slug
 from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
 from ptce_mono.sources.yamlsafe import YValue, load_yaml
@@ -59,6 +71,8 @@ class DossierConfig:
     poles: tuple[PoleRef, ...]
     editorial: dict[str, Path]  # part -> existing Markdown file inside the project
     include_drafts: bool
+    bibliography: tuple[Path, ...] = ()  # BibTeX or CSL-JSON files, in the order named
+    csl: Path | None = None  # the citation style; None when the packaged styles are missing
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
     edition: str = ""  # the edition's date as written (2014-03 or 2014-03-15), "" when not given
@@ -75,19 +89,21 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     shown = _display(config_path)
     problems = ProblemList(shown)
     try:
-        text = config_path.read_text(encoding="utf-8")
+        text = read_text(config_path.absolute(), (project if path is None else config_path.parent).absolute())
     except (OSError, UnicodeDecodeError) as exc:
-        hint = f"Every project has a `{CONFIG_NAME}` at its root (title, publisher, period...)."
+        hint = _("Every project has a `{file}` at its root (title, publisher, period...).")
         if isinstance(exc, FileNotFoundError):
-            hint = (
-                f"No `{CONFIG_NAME}` here: run `ptce-mono init` in this folder to start a project "
+            hint = _(
+                "No `{file}` here: run `ptce-mono init` in this folder to start a project "
                 "(settings, an example monograph, editorial texts), or pass --project."
             )
         problems.error(
             Position(),
             "config-unreadable",
-            f"cannot read the dossier settings: {getattr(exc, 'strerror', None) or exc}",
-            hint,
+            _("cannot read the dossier settings: {reason}").format(
+                reason=getattr(exc, "strerror", None) or exc
+            ),
+            hint.format(file=CONFIG_NAME),
         )
         raise ConfigError(problems.items) from None
     root = load_yaml(text, problems)
@@ -112,8 +128,9 @@ def order_poles(config: DossierConfig, pole_ids: list[str]) -> list[str]:
             problems.error(
                 ref.position,
                 "unknown-pole",
-                f"`poles` names `{ref.id}`, which no monograph has as its id",
-                did_you_mean(ref.id, sorted(known)) or f"Ids in the corpus: {', '.join(sorted(known))}.",
+                _("`poles` names `{pole}`, which no monograph has as its id").format(pole=ref.id),
+                did_you_mean(ref.id, sorted(known))
+                or _("Ids in the corpus: {ids}.").format(ids=", ".join(sorted(known))),
             )
     if problems.items:
         raise ConfigError(problems.items)
@@ -126,7 +143,7 @@ def _has_errors(problems: ProblemList) -> bool:
 
 
 def _fallback(path: str) -> Problem:
-    message = "the dossier settings are invalid"
+    message = _("the dossier settings are invalid")
     return Problem(path, Position(), Severity.ERROR, "config-invalid", message)
 
 
@@ -137,10 +154,27 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def project_bibliography(project: Path, root: Path | None = None) -> tuple[Bibliography, list[Problem]]:
+    """The bibliography that `dossier.yaml` of `project` names, and the settings' problems if any.
+
+    Without a dossier.yaml the bibliography is empty; with one that has errors, they are
+    returned (so `check` lists them with the rest) and the bibliography is empty.
+    """
+    if not (project / CONFIG_NAME).is_file():
+        return Bibliography(), []
+    try:
+        config = load_config(project)
+    except ConfigError as exc:
+        return Bibliography(), list(exc.problems)
+    base = root or Path.cwd()
+    files = list(config.bibliography)
+    return load_bibliography(files, [shown_path(f, base) for f in files]), []
+
+
 def _settings_spec(project: Path) -> Record:
     poles = ListOf(
         Text(_pole_ref),
-        "Write one `- pole-id` per line, in the order of the dossier.",
+        _("Write one `- pole-id` per line, in the order of the dossier."),
         unique=lambda ref: ref.id,
         duplicate_code="duplicate-pole",
         duplicate_severity=Severity.ERROR,
@@ -161,8 +195,10 @@ def _settings_spec(project: Path) -> Record:
             optional("options", Text(_options_file(project))),
             optional("drafts", Choice(DRAFT_CHOICES), "exclude"),
             optional("edition", Text(_edition), ""),
+            optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
+            optional("csl", Text(citation_style(project))),
         ),
-        label="the dossier settings",
+        label=N_("the dossier settings"),
     )
 
 
@@ -172,11 +208,11 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
     for part, default in EDITORIAL_DEFAULTS.items():
         if part in values["editorial"]:
             editorial[part] = values["editorial"][part]
-        elif (project / default).is_file():
+        elif os.path.lexists(project / default):  # read (or refused) with the rest
             # Not named: the conventional file is used when the project has it.
             editorial[part] = project / default
     options = values.get("options")
-    if options is None and (project / OPTIONS_DEFAULT).is_file():
+    if options is None and os.path.lexists(project / OPTIONS_DEFAULT):
         options = project / OPTIONS_DEFAULT
     return DossierConfig(
         path=shown,
@@ -193,6 +229,8 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         include_drafts=values["drafts"] == "include",
         options=options,
         edition=values["edition"],
+        bibliography=tuple(values["bibliography"]),
+        csl=values.get("csl") or packaged_style(DEFAULT_STYLE),
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
     )
 
@@ -202,7 +240,9 @@ def _period(text: str, at: At) -> str | None:
     if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
         at.error(
             "bad-period",
-            f"`{at.name}` must be a year or a range of years such as 2013-2014, found `{text}`",
+            _("`{name}` must be a year or a range of years such as 2013-2014, found `{found}`").format(
+                name=at.name, found=text
+            ),
         )
         return None
     return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)
@@ -212,8 +252,10 @@ def _edition(text: str, at: At) -> str | None:
     if not _EDITION.match(text):
         at.error(
             "bad-edition",
-            f"`{at.name}` must be a month such as 2014-03 (or a day, 2014-03-15), found `{text}`",
-            "The cover prints it as the edition's date; without it, the last commit's date is used.",
+            _("`{name}` must be a month such as 2014-03 (or a day, 2014-03-15), found `{found}`").format(
+                name=at.name, found=text
+            ),
+            _("The cover prints it as the edition's date; without it, the last commit's date is used."),
         )
         return None
     return text
@@ -229,15 +271,15 @@ def _project_file(project: Path, raw: str, at: At) -> Path | None:
     if not path.is_relative_to(project):
         at.error(
             "path-outside",
-            f"`{at.name}` points outside the project: `{raw}`",
-            "Editorial texts live in the project, e.g. editorial/methodologie.md.",
+            _("`{name}` points outside the project: `{path}`").format(name=at.name, path=raw),
+            _("Editorial texts live in the project, e.g. `editorial/methodologie.md`."),
         )
         return None
     if not path.is_file():
         at.error(
             "no-such-file",
-            f"`{at.name}`: no such file `{raw}`",
-            "Create it, or remove the line.",
+            _("`{name}`: no such file `{path}`").format(name=at.name, path=raw),
+            _("Create it, or remove the line."),
         )
         return None
     return path
@@ -247,7 +289,7 @@ def _markdown_file(project: Path) -> Callable[[str, At], Path | None]:
     def read(raw: str, at: At) -> Path | None:
         path = _project_file(project, raw, at)
         if path is not None and path.suffix.lower() != ".md":
-            at.error("bad-value", f"`{at.name}` must be a Markdown (.md) file")
+            at.error("bad-value", _("`{name}` must be a Markdown (.md) file").format(name=at.name))
             return None
         return path
 
@@ -258,4 +300,12 @@ def _options_file(project: Path) -> Callable[[str, At], Path | None]:
     return lambda raw, at: _project_file(project, raw, at)
 
 
-__all__ = ["CONFIG_NAME", "DossierConfig", "PoleRef", "YValue", "load_config", "order_poles"]
+__all__ = [
+    "CONFIG_NAME",
+    "DossierConfig",
+    "PoleRef",
+    "YValue",
+    "load_config",
+    "order_poles",
+    "project_bibliography",
+]

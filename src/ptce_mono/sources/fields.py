@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.text import SLUG, normalise
 from ptce_mono.sources.reader import At, Text, Unknown
 
@@ -60,8 +61,10 @@ def slug(text: str, at: At) -> str | None:
         return text
     at.error(
         "bad-id",
-        f"`{at.name}` must be lower-case letters, digits and hyphens, found `{text}`",
-        f"For example `{_suggest_slug(text)}`.",
+        _("`{name}` must be lower-case letters, digits and hyphens, found `{found}`").format(
+            name=at.name, found=text
+        ),
+        _("For example `{example}`.").format(example=_suggest_slug(text)),
     )
     return None
 
@@ -69,7 +72,8 @@ def slug(text: str, at: At) -> str | None:
 def year(text: str, at: At) -> int | None:
     if _YEAR.match(text):
         return int(text)
-    at.error("bad-year", f"`{at.name}` must be a four-digit year, found `{text}`")
+    message = _("`{name}` must be a four-digit year, found `{found}`")
+    at.error("bad-year", message.format(name=at.name, found=text))
     return None
 
 
@@ -78,9 +82,11 @@ def count(text: str, at: At) -> Count | None:
     if not match:
         at.error(
             "bad-count",
-            f"`{at.name}` must be a whole number, found `{text}`",
-            "Write `20`, `environ 20` or `plus de 30` when the source is approximate, `85 ETP` with a "
-            'unit, or `{value: 400, unit: ETP, note: "cumulés, 2012"}`.',
+            _("`{name}` must be a whole number, found `{found}`").format(name=at.name, found=text),
+            _(
+                "Write `20`, `environ 20` or `plus de 30` when the source is approximate, `85 ETP` with a "
+                'unit, or `{{value: 400, unit: ETP, note: "cumulés, 2012"}}`.'
+            ).format(),
         )
         return None
     unit = " ".join((match.group(3) or "").split())
@@ -90,14 +96,16 @@ def count(text: str, at: At) -> Count | None:
 def whole_number(text: str, at: At) -> int | None:
     if text.isdigit():
         return int(text)
-    at.error("bad-value", f"`{at.name}` must be a whole number, found `{text}`")
+    message = _("`{name}` must be a whole number, found `{found}`")
+    at.error("bad-value", message.format(name=at.name, found=text))
     return None
 
 
 def flag(text: str, at: At) -> bool | None:
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    at.error("bad-value", f"`{at.name}` must be true or false, found `{text}`")
+    message = _("`{name}` must be true or false, found `{found}`")
+    at.error("bad-value", message.format(name=at.name, found=text))
     return None
 
 
@@ -110,7 +118,8 @@ def month(text: str, at: At) -> str | None:
             return text
         except ValueError:
             pass
-    at.error("bad-date", f"`{at.name}` must be a real date written YYYY-MM or YYYY-MM-DD, found `{text}`")
+    message = _("`{name}` must be a real date written YYYY-MM or YYYY-MM-DD, found `{found}`")
+    at.error("bad-date", message.format(name=at.name, found=text))
     return None
 
 
@@ -120,8 +129,8 @@ def departement(text: str, at: At) -> str | None:
         return code
     at.error(
         "bad-value",
-        f'`{at.name}` must be a département code such as "40", "2A" or "974"',
-        'Quote it so that YAML keeps the leading zero: departement: "01".',
+        _('`{name}` must be a département code such as "40", "2A" or "974"').format(name=at.name),
+        _('Quote it so that YAML keeps the leading zero: `departement: "01"`.'),
     )
     return None
 
@@ -134,41 +143,40 @@ def between(low: float, high: float) -> Text:
             value = float("nan")
         if low <= value <= high:
             return value
-        at.error("bad-value", f"`{at.name}` must be a number between {low:g} and {high:g}")
+        message = _("`{name}` must be a number between {low} and {high}")
+        at.error("bad-value", message.format(name=at.name, low=f"{low:g}", high=f"{high:g}"))
         return None
 
-    return Text(number, "a number")
+    return Text(number, N_("a number"))
 
 
 def share(text: str, at: At) -> int | None:
     match = _PERCENT.match(text)
     if match and int(match.group(1)) <= 100:
         return int(match.group(1))
-    at.error("bad-value", f"`{at.name}` must be a share from 0 to 100 %")
+    at.error("bad-value", _("`{name}` must be a share from 0 to 100 %").format(name=at.name))
     return None
 
 
 def source_date(text: str, at: At) -> str | None:
     if _SOURCE_DATE.match(text):
         return text
-    at.error(
-        "bad-date",
-        f"source date `{text}` is not YYYY, YYYY-MM, YYYY-MM-DD or a range like 2013-2014",
-    )
+    message = _("source date `{found}` is not YYYY, YYYY-MM, YYYY-MM-DD or a range like 2013-2014")
+    at.error("bad-date", message.format(found=text))
     return None
 
 
 def url(text: str, at: At) -> str | None:
     if text.startswith(("http://", "https://")):
         return text
-    at.error("bad-url", f"`{at.name}` must start with http:// or https://")
+    at.error("bad-url", _("`{name}` must start with http:// or https://").format(name=at.name))
     return None
 
 
 def level(text: str, at: At) -> int | None:
     if text in ("1", "2", "3", "4"):
         return int(text)
-    at.error("bad-score", f"`{at.name}` must be a level from 1 to 4")
+    at.error("bad-score", _("`{name}` must be a level from 1 to 4").format(name=at.name))
     return None
 
 

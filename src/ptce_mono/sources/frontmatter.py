@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ptce_mono.core.i18n import N_, _, current_language
 from ptce_mono.core.problems import Position, ProblemList
 from ptce_mono.sources.fields import (
     COUNT_QUALIFIERS,
@@ -62,14 +63,19 @@ def _swot_item(values: dict[str, Any], at: At) -> dict[str, Any]:
     if at.mapping is not None and "theme" not in at.mapping.entries:
         at.warning(
             "swot-no-theme",
-            f"`{at.name}` has no `theme`",
-            "Without a theme the item cannot be grouped across poles.",
+            _("`{name}` has no `theme`").format(name=at.name),
+            _("Without a theme the item cannot be grouped across poles."),
         )
+    where = at.position
+    if at.mapping is not None and "text" in at.mapping.entries:
+        where = at.mapping.entries["text"].value.position
     return {
         "text": values["text"],
         "theme": values.get("theme"),
         "section": values.get("section"),
         "line": at.position.line,
+        "text_line": where.line,
+        "text_column": where.column,
     }
 
 
@@ -86,8 +92,8 @@ def _list(grid: Grid, spec: FieldSpec) -> ListOf:
             (required("role", Choice(allowed)), optional("by", Text(), "")),
             finish=lambda values, at: AuthorityRole(values["role"], values["by"]),
         )
-        item = by_shape(role, held, what="a role or `{role: ..., by: ...}`")
-    hint = f"Write `{spec.name}: [first, second]`, or one `- item` per line."
+        item = by_shape(role, held, what=N_("a role or `{role: ..., by: ...}`"))
+    hint = _("Write `{field}: [first, second]`, or one `- item` per line.").format(field=spec.name)
     return ListOf(item, hint, unique=lambda value: value)
 
 
@@ -107,7 +113,7 @@ def _sources(grid: Grid) -> ListOf:
     # the keys of a full entry are there, empty, so that what prints a full entry prints nothing.
     cited = Record(
         (required("key", Text()), optional("note", Text(), ""), optional("locator", Text(), "")),
-        finish=lambda values, at: {"title": "", "publisher": "", "date": "", "kind": "", "url": "", **values},
+        finish=_cited_entry,
     )
 
     def choose(value: YValue) -> Spec | None:
@@ -115,8 +121,18 @@ def _sources(grid: Grid) -> ListOf:
             return None
         return cited if "key" in value.entries else full
 
-    entry = Variant(choose, "a mapping")
-    return ListOf(entry, "Write one `- title: ...` entry per source.", min_items=1, too_few_code="no-sources")
+    entry = Variant(choose, N_("a mapping"))
+    hint = _("Write one `- title: ...` entry per source.")
+    return ListOf(entry, hint, min_items=1, too_few_code="no-sources")
+
+
+def _cited_entry(values: dict[str, Any], at: At) -> dict[str, Any]:
+    """A source cited by its key; where the key is written, so that an unknown key points there."""
+    where = at.position
+    if at.mapping is not None and "key" in at.mapping.entries:
+        where = at.mapping.entries["key"].value.position
+    empty = {"title": "", "publisher": "", "date": "", "kind": "", "url": ""}
+    return {**empty, **values, "line": str(where.line), "column": str(where.column)}
 
 
 def field_spec(grid: Grid, spec: FieldSpec) -> Spec:
@@ -129,25 +145,25 @@ def field_spec(grid: Grid, spec: FieldSpec) -> Spec:
     if kind == "list":
         return _list(grid, spec)
     if kind == "year":
-        return Text(year, "a year")
+        return Text(year, N_("a year"))
     if kind == "month":
-        return Text(month, "a date")
+        return Text(month, N_("a date"))
     if kind == "count":
         counted = Record(
             (
-                required("value", Text(whole_number, "a whole number")),
+                required("value", Text(whole_number, N_("a whole number"))),
                 optional("unit", Text(), ""),
                 optional("qualifier", Choice(COUNT_QUALIFIERS), ""),
                 optional("note", Text(), ""),
             ),
             finish=_count_record,
         )
-        return by_shape(Text(count), counted, what="a number or `{value: ..., unit: ...}`")
+        return by_shape(Text(count), counted, what=N_("a number or `{value: ..., unit: ...}`"))
     if kind == "motto":
         record = Record(
             (required("text", Text()), optional("attribution", Text(), "")), finish=_motto_record
         )
-        return by_shape(Text(lambda text, at: {"text": text, "attribution": ""}), record, what="a text")
+        return by_shape(Text(lambda text, at: {"text": text, "attribution": ""}), record, what=N_("a text"))
     if kind == "location":
         return _location(grid)
     if kind == "people":
@@ -155,12 +171,12 @@ def field_spec(grid: Grid, spec: FieldSpec) -> Spec:
     if kind == "sources":
         return _sources(grid)
     if kind == "summaries":
-        return MapOf(Text(), tuple(grid.section_ids), "unknown-section", "a grid section")
+        return MapOf(Text(), tuple(grid.section_ids), "unknown-section", N_("a grid section"))
     if kind == "swot":
         return _swot_spec(grid)
     if kind == "scores":
         ids = tuple(grid.referentiel.indicator_ids())
-        return MapOf(Text(level), ids, "unknown-indicator", "a référentiel indicator")
+        return MapOf(Text(level), ids, "unknown-indicator", N_("a référentiel indicator"))
     if kind == "funding":
         return Record(
             (
@@ -177,7 +193,7 @@ def _location(grid: Grid) -> Record:
     return Record(
         (
             required("commune", Text()),
-            required("departement", Text(departement), 'its code, e.g. "40"'),
+            required("departement", Text(departement), _('Its code, e.g. `departement: "40"`.')),
             required("region_study", Choice(grid.vocabularies["region_study"].values)),
             required("region_today", Choice(grid.vocabularies["region_today"].values)),
             optional("coordinates", by_shape(mapping=coordinates, what="`{lat: 43.5, lon: -1.46}`")),
@@ -199,30 +215,34 @@ def _swot_spec(grid: Grid) -> Record:
     return Record(tuple(optional(q, ListOf(item)) for q in SWOT_QUADRANTS), finish=_swot)
 
 
-_SPECS: dict[int, tuple[Grid, Record]] = {}
+# Built once per grid and language: the specs carry their hints already translated.
+_SPECS: dict[tuple[int, str], tuple[Grid, Record]] = {}
 
 
 def front_matter_spec(grid: Grid) -> Record:
     """The front matter as the grid describes it (built once per grid)."""
-    cached = _SPECS.get(id(grid))
+    key = (id(grid), current_language())
+    cached = _SPECS.get(key)
     if cached is not None and cached[0] is grid:
         return cached[1]
+    unknown = (grid.unknown_keys or ("inconnu",))[0]
     fields = tuple(
         Field(
             name,
             field_spec(grid, spec),
             required=spec.required,
-            hint=f"{spec.description} If the sources do not give it, write "
-            f'`{name}: {{{(grid.unknown_keys or ("inconnu",))[0]}: "raison"}}`.',
+            hint=_('{description} If the sources do not give it, write `{field}: {{{unknown}: "raison"}}`.')
+            .format(description=spec.description, field=name, unknown=unknown)
+            .strip(),
             may_be_unknown=True,
         )
         for name, spec in grid.fields.items()
     )
-    hint = "See the fields listed in the grid (ptce-mono schema)."
-    record = Record(fields, "the front matter", hint, partial=True)
+    hint = _("See the fields listed in the grid (ptce-mono schema).")
+    record = Record(fields, N_("the front matter"), hint, partial=True)
     if len(_SPECS) >= 8:  # a long-running preview loads a new grid at each edit
         _SPECS.clear()
-    _SPECS[id(grid)] = (grid, record)
+    _SPECS[key] = (grid, record)
     return record
 
 

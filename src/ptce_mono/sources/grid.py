@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.errors import GridError
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import normalise
 from ptce_mono.sources.fields import flag, whole_number
 from ptce_mono.sources.reader import At, ListOf, MapOf, Reader, Record, Text, by_shape, optional, required
@@ -144,9 +146,9 @@ def load_grid(path: str | Path | None = None) -> Grid:
     shown = str(grid_path)
     problems = ProblemList(shown)
     try:
-        text = grid_path.read_text(encoding="utf-8")
+        text = read_text(grid_path.absolute(), grid_path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.error(Position(), "grid-unreadable", f"cannot read the grid: {exc}")
+        problems.error(Position(), "grid-unreadable", _("cannot read the grid: {reason}").format(reason=exc))
         raise GridError(problems.items) from None
     root = load_yaml(text, problems)
     if root is None or problems.items:
@@ -159,7 +161,7 @@ def load_grid(path: str | Path | None = None) -> Grid:
 
 
 def _fallback(path: str) -> Problem:
-    return Problem(path, Position(), Severity.ERROR, "grid-invalid", "the grid is invalid")
+    return Problem(path, Position(), Severity.ERROR, "grid-invalid", _("the grid is invalid"))
 
 
 def _text_list() -> ListOf:
@@ -187,7 +189,7 @@ def _grid_spec() -> Record:
     vocabulary = Record(
         (
             optional("description", Text(), ""),
-            optional("values", by_shape(None, MapOf(Text()), _text_list(), "a list or a mapping"), []),
+            optional("values", by_shape(None, MapOf(Text()), _text_list(), N_("a list or a mapping")), []),
         )
     )
     field_spec = Record(
@@ -244,7 +246,7 @@ def _grid_spec() -> Record:
             required("fields", MapOf(field_spec)),
             required("referentiel", referentiel),
         ),
-        label="the grid",
+        label=N_("the grid"),
         partial=True,
     )
 
@@ -296,7 +298,9 @@ class _GridBuilder:
                     self.problems.error(
                         position,
                         "grid-ambiguous-heading",
-                        f"`{name}` names both `{seen_names[key]}` and `{spec.id}`",
+                        _("`{name}` names both `{first}` and `{second}`").format(
+                            name=name, first=seen_names[key], second=spec.id
+                        ),
                     )
                 seen_names[key] = spec.id
             specs.append(spec)
@@ -307,12 +311,15 @@ class _GridBuilder:
         for name, (raw, position) in self.values.get("fields", {}).items():
             kind, vocabulary = raw["type"], raw.get("of")
             if kind not in FIELD_TYPES:
-                self.problems.error(position, "grid-field-type", f"field `{name}` has unknown type `{kind}`")
+                message = _("field `{field}` has unknown type `{type}`").format(field=name, type=kind)
+                self.problems.error(position, "grid-field-type", message)
             if vocabulary and vocabulary not in vocabularies:
                 self.problems.error(
                     position,
                     "grid-vocabulary",
-                    f"field `{name}` refers to unknown vocabulary `{vocabulary}`",
+                    _("field `{field}` refers to unknown vocabulary `{vocabulary}`").format(
+                        field=name, vocabulary=vocabulary
+                    ),
                 )
             result[name] = FieldSpec(
                 name, kind, raw["required"], raw["description"], tuple(raw["values"]), vocabulary
@@ -327,18 +334,24 @@ class _GridBuilder:
         for item, at in raw["objectives"]:
             objectives.append(Objective(item["id"], item["general"], item["title"]))
             if item["general"] not in general:
-                message = f"objective `{item['id']}` has unknown general objective `{item['general']}`"
+                message = _("objective `{objective}` has unknown general objective `{general}`").format(
+                    objective=item["id"], general=item["general"]
+                )
                 self.problems.error(at, "grid-referentiel", message)
         objective_ids = {o.id for o in objectives}
         indicators = []
         for item, at in raw["indicators"]:
             indicators.append(Indicator(item["id"], item["objective"], item["title"], item["placement"]))
             if item["objective"] not in objective_ids:
-                message = f"indicator `{item['id']}` has unknown objective `{item['objective']}`"
+                message = _("indicator `{indicator}` has unknown objective `{objective}`").format(
+                    indicator=item["id"], objective=item["objective"]
+                )
                 self.problems.error(at, "grid-referentiel", message)
         for spec in sections:
             for letter in spec.informs:
                 if letter not in objective_ids:
-                    message = f"section `{spec.id}` informs unknown objective `{letter}`"
+                    message = _("section `{section}` informs unknown objective `{objective}`").format(
+                        section=spec.id, objective=letter
+                    )
                     self.problems.error(position, "grid-referentiel", message)
         return Referentiel(levels, general, tuple(objectives), tuple(indicators))

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ptce_mono.core.i18n import N_, _, ngettext
 from ptce_mono.core.problems import Position, ProblemList, Severity
-from ptce_mono.core.text import did_you_mean, normalise, suggest
+from ptce_mono.core.text import did_you_mean, normalise
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue
 
 
@@ -53,9 +54,10 @@ Finish = Callable[[dict[str, Any], At], Any]  # the fields read -> the record's 
 
 
 class Spec:
-    """What a value must be; `what` names it in a wrong-type message ("a list")."""
+    """What a value must be. `what` ("a list"), `key_what`, `label`: message ids (`N_`) translated
+    when a problem is reported; a `hint` comes translated from the code that builds the spec."""
 
-    what: str = "a value"
+    what: str = N_("a value")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Text(Spec):
     """A non-empty scalar, stripped, then given to `convert` when there is one."""
 
     convert: Convert | None = None
-    what: str = "a text"
+    what: str = N_("a text")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Choice(Spec):
     code: str = "bad-value"
     any_case: bool = False
     make: Callable[[str], Any] | None = None
-    what: str = "a text"
+    what: str = N_("a text")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class ListOf(Spec):
     unique: Callable[[Any], Hashable] | None = None
     duplicate_code: str = "duplicate-item"
     duplicate_severity: Severity = Severity.WARNING
-    what: str = "a list"
+    what: str = N_("a list")
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,11 @@ class Record(Spec):
     """A mapping with named fields; any other key is an unknown key."""
 
     fields: tuple[Field, ...]
-    label: str = ""  # how the root is named ("the dossier settings"); nested records use their path
+    label: str = ""  # how the root is named (N_("the dossier settings")); nested records use their path
     hint: str = ""  # shown for an unknown key when no name is close
     finish: Finish | None = None
     partial: bool = False  # keep what was read even when a required field is missing or wrong
-    what: str = "a mapping of `key: value` lines"
+    what: str = N_("a mapping of `key: value` lines")
 
     @cached_property
     def names(self) -> list[str]:
@@ -132,8 +134,8 @@ class MapOf(Spec):
     value: Spec
     keys: tuple[str, ...] | None = None  # None: any key
     key_code: str = "unknown-field"
-    key_what: str = "an allowed key"
-    what: str = "a mapping of `key: value` lines"
+    key_what: str = N_("an allowed key")
+    what: str = N_("a mapping of `key: value` lines")
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,14 @@ class Variant(Spec):
     """A value with several accepted shapes: `choose` picks the spec, or None for a wrong type."""
 
     choose: Callable[[YValue], Spec | None]
-    what: str = "a value"
+    what: str = N_("a value")
 
 
 def by_shape(
     scalar: Spec | None = None,
     mapping: Spec | None = None,
     sequence: Spec | None = None,
-    what: str = "a value",
+    what: str = N_("a value"),
 ) -> Variant:
     """A value that is read by one spec when a text, another when a mapping or a list."""
 
@@ -189,10 +191,13 @@ class Reader:
         raise TypeError(f"not a spec: {spec!r}")  # pragma: no cover - a programming error
 
     def wrong_type(self, value: YValue, spec: Spec, at: At, hint: str = "") -> None:
-        found = "a list" if isinstance(value, Sequence) else "a mapping"
+        found = _("a list") if isinstance(value, Sequence) else _("a mapping")
         if isinstance(value, Scalar):
-            found = "a text"
-        at.error("wrong-type", f"{_subject(at.name)} must be {spec.what}, found {found}", hint)
+            found = _("a text")
+        message = _("the file must be {expected}, found {found}")
+        if at.name:
+            message = _("`{name}` must be {expected}, found {found}")
+        at.error("wrong-type", message.format(name=at.name, expected=_(spec.what), found=found), hint)
 
     def text(self, value: YValue, spec: Text | Choice, name: str) -> Any:
         if not isinstance(value, Scalar):
@@ -200,7 +205,7 @@ class Reader:
             return None
         text = "" if value.is_null else value.text.strip()
         if not text:
-            self.problems.error(value.position, "empty-field", f"`{name}` is empty")
+            self.problems.error(value.position, "empty-field", _("`{name}` is empty").format(name=name))
             return None
         if isinstance(spec, Text) and spec.convert is not None:
             return spec.convert(text, At(self.problems, name, value.position))
@@ -218,17 +223,15 @@ class Reader:
             if spec.any_case and candidate.casefold() == text.casefold():
                 return make(candidate)
             if normalise(candidate) == normalise(text):
-                at.error(
-                    spec.code,
-                    f"`{at.name}`: write `{candidate}`, not `{text}`",
-                    "Values are written exactly as in the grid.",
-                )
+                message = _("`{name}`: write `{expected}`, not `{found}`")
+                hint = _("Values are written exactly as in the grid.")
+                at.error(spec.code, message.format(name=at.name, expected=candidate, found=text), hint)
                 return None
-        best = suggest(text, list(spec.values))
+        allowed = _("Allowed: {values}.").format(values=", ".join(spec.values))
         at.error(
             spec.code,
-            f"`{at.name}`: `{text}` is not an allowed value",
-            f"{f'Did you mean `{best}`? ' if best else ''}Allowed: {', '.join(spec.values)}.",
+            _("`{name}`: `{found}` is not an allowed value").format(name=at.name, found=text),
+            " ".join(filter(None, (did_you_mean(text, list(spec.values)), allowed))),
         )
         return None
 
@@ -239,7 +242,12 @@ class Reader:
             self.wrong_type(value, spec, at, spec.hint)
             return None
         if len(value.items) < spec.min_items:
-            at.error(spec.too_few_code, f"`{at.name}` must list at least {_items(spec.min_items)}", spec.hint)
+            message = ngettext(
+                "`{name}` must list at least one item",
+                "`{name}` must list at least {count} items",
+                spec.min_items,
+            )
+            at.error(spec.too_few_code, message.format(name=at.name, count=spec.min_items), spec.hint)
             return None
         result: list[Any] = []
         seen: dict[Hashable, Position] = {}
@@ -254,7 +262,9 @@ class Reader:
                     item.position,
                     spec.duplicate_severity,
                     spec.duplicate_code,
-                    f"`{shown}` is listed twice in `{at.name}` (first on line {seen[key].line})",
+                    _("`{value}` is listed twice in `{name}` (first on line {line})").format(
+                        value=shown, name=at.name, line=seen[key].line
+                    ),
                 )
                 continue
             if key is not None:
@@ -266,15 +276,15 @@ class Reader:
         self.problems.error(
             position,
             "unknown-field",
-            f"unknown field `{key}` in {where}",
-            did_you_mean(key, names) or hint or f"Allowed keys: {', '.join(names)}.",
+            _("unknown field `{key}` in {where}").format(key=key, where=where),
+            did_you_mean(key, names) or hint or _("Allowed keys: {keys}.").format(keys=", ".join(names)),
         )
 
     def record(self, value: YValue, spec: Record, at: At, missing_at: Position | None) -> Any:
         if not isinstance(value, Mapping):
             self.wrong_type(value, spec, at)
             return None
-        where = spec.label if not at.name else f"`{at.name}`"
+        where = f"`{at.name}`" if at.name else _(spec.label or N_("the file"))
         for key, entry in value.entries.items():
             if key not in spec.keys:
                 self.unknown_key(key, entry.key_position, spec.names, where, spec.hint)
@@ -299,16 +309,19 @@ class Reader:
         name = _child(parent, fld.name)
         if entry is not None and isinstance(entry.value, Scalar) and entry.value.is_null:
             if not fld.nullable or fld.required:
-                hint = "Give a value or remove the line."
+                hint = _("Give a value or remove the line.")
                 if fld.may_be_unknown and self.unknown_keys:
-                    unknown = f'{fld.name}: {{{self.unknown_keys[0]}: "raison"}}'
-                    hint = f"Give a value, or declare it unknown: `{unknown}`."
-                self.problems.error(entry.key_position, "empty-field", f"`{name}` has no value", hint)
+                    hint = _('Give a value, or declare it unknown: `{field}: {{{unknown}: "raison"}}`.')
+                    hint = hint.format(field=fld.name, unknown=self.unknown_keys[0])
+                message = _("`{name}` has no value").format(name=name)
+                self.problems.error(entry.key_position, "empty-field", message, hint)
                 return _FAILED
             entry = None
         if entry is None:
             if fld.required:
-                message = f"required field `{fld.name}` is missing from {where}"
+                message = _("required field `{field}` is missing from {where}").format(
+                    field=fld.name, where=where
+                )
                 self.problems.error(missing_at, "missing-field", message, fld.hint)
                 return _FAILED
             return fld.default
@@ -325,7 +338,7 @@ class Reader:
             return None
         reason = value.entries[key].value
         if not isinstance(reason, Scalar) or not reason.text.strip():
-            message = f"`{name}` is declared unknown without a reason"
+            message = _("`{name}` is declared unknown without a reason").format(name=name)
             self.problems.error(value.position, "unknown-without-reason", message)
             return Unknown("")
         return Unknown(reason.text.strip())
@@ -340,8 +353,11 @@ class Reader:
                 self.problems.error(
                     entry.key_position,
                     spec.key_code,
-                    f"`{key}` in `{at.name}` is not {spec.key_what}",
-                    did_you_mean(key, list(spec.keys)) or f"Allowed: {', '.join(spec.keys)}.",
+                    _("`{key}` in `{name}` is not {expected}").format(
+                        key=key, name=at.name, expected=_(spec.key_what)
+                    ),
+                    did_you_mean(key, list(spec.keys))
+                    or _("Allowed: {values}.").format(values=", ".join(spec.keys)),
                 )
                 continue
             read = self.read(entry.value, spec.value, _child(at.name, key))
@@ -355,14 +371,6 @@ _FAILED = object()  # a field whose problem is already reported
 
 def _child(name: str, key: str) -> str:
     return f"{name}.{key}" if name else key
-
-
-def _subject(name: str) -> str:
-    return f"`{name}`" if name else "the file"
-
-
-def _items(count: int) -> str:
-    return "one item" if count == 1 else f"{count} items"
 
 
 def required(name: str, spec: Spec, hint: str = "") -> Field:

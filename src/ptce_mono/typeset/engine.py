@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, source_date
 from ptce_mono.typeset.layout import Layout, PrintedNumber
 from ptce_mono.typeset.stylesheet import allowed_folders, find_stylesheet
@@ -80,7 +81,9 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
             if any(path.is_relative_to(folder) for folder in self.allowed):
                 found = self._find(path)
                 kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": kind})
+                found = found.absolute()
+                data = read_bytes(found, found.parent, MAX_ASSET_BYTES)  # a regular file, of bounded size
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.violations.append(url)
         LOGGER.error("refused to read %s: outside the folders the dossier may use", url)
         raise SandboxViolation(

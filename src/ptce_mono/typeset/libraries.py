@@ -18,10 +18,10 @@ TYPESETTING_LIBRARIES = (
 )
 
 
-def library_versions() -> str:
-    """`name=version` of each library, one after the other; `-` for one that is not installed."""
+def library_versions(packages: tuple[str, ...] = TYPESETTING_LIBRARIES) -> str:
+    """`name=version` of each package, one after the other; `-` for one that is not installed."""
     parts = []
-    for package in TYPESETTING_LIBRARIES:
+    for package in packages:
         try:
             version = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -15,12 +15,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.files import readable_mode, temporary_beside, write_bytes_atomic
 from ptce_mono.core.machine import available_cores
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
@@ -65,9 +64,9 @@ def typeset(
     else:
         from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, typeset_in_pieces
 
-        fd, name = tempfile.mkstemp(prefix=f".{name}.pdf.", suffix=".tmp", dir=out_dir)
+        fd, temporary_name = temporary_beside(pdf_path)
         os.close(fd)
-        temporary = Path(name)
+        temporary = Path(temporary_name)
         try:
             result = typeset_in_pieces(
                 html,
@@ -85,8 +84,7 @@ def typeset(
         pages = result.pages
     copy_fonts(out_dir)
     write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
-    for path in (html_path, pdf_path):
-        os.chmod(path, 0o644)  # the temporary file was private; the dossier is for reading
+    os.chmod(pdf_path, readable_mode())  # the temporary file was private; the dossier is for reading
     return TypesetResult(pdf_path, html_path, pages)
 
 

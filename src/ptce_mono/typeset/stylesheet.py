@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import is_inside, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
 
 STYLESHEET = "dossier.css"
@@ -19,14 +20,15 @@ def find_stylesheet(templates: list[Path]) -> Path:
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     folders = [*templates, *FONT_FOLDERS.values()]
-    if (project / "assets").is_dir():
+    if (project / "assets").is_dir() and is_inside(project / "assets", project):
         folders.append(project / "assets")
     return folders
 
 
 def browser_css(stylesheet: Path) -> str:
     """The stylesheet for a browser: the font faces first, read from `fonts/` beside the page."""
-    return font_face_css(lambda _package, name: f"fonts/{name}") + stylesheet.read_text(encoding="utf-8")
+    stylesheet = stylesheet.absolute()
+    return font_face_css(lambda _package, name: f"fonts/{name}") + read_text(stylesheet, stylesheet.parent)
 
 
 def browser_html(html: str, stylesheet: Path) -> str:
