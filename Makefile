@@ -41,4 +41,4 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D ptce_mono -l fr
 
 clean:
-	rm -rf build/dossier.pdf build/dossier.html build/cache
+	rm -rf build/dossier.pdf build/dossier.html build/dossier-brouillon.pdf build/dossier-brouillon.html build/cache

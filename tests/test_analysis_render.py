@@ -46,3 +46,12 @@ def test_annexes_hold_the_full_matrix_and_say_when_no_scores(tmp_path, grid, roo
     assert annexes.count('class="matrix"') == len(grid.sections)
     assert 'class="state-gap"' in annexes and "Rien sur ce point." in annexes
     assert "les sources n'en donnent pour aucun pôle" in annexes
+
+
+def test_an_options_references_stay_on_one_line(tmp_path, grid, root):
+    part, _ = render(tmp_path, grid, root,
+                     "options:\n  - {quadrant: SO, title: Essaimer, text: Diffuser les pratiques., combines: [S2, S1]}\n")
+    # A no-break space after the comma (for word processors too) and `white-space: nowrap` in print.
+    assert '<span class="cites">(<a href="#swot-S2">S2</a>,&nbsp;<a href="#swot-S1">S1</a>)</span>' in part
+    css = (root / "templates" / "dossier.css").read_text(encoding="utf-8")
+    assert re.search(r"\.cites \{[^}]*white-space: nowrap", css)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,9 @@ from ptce_mono.sources.bibliography import load_bibliography, packaged_style
 from ptce_mono.sources.citekeys import citation_spans, first_claim, strip_citations
 
 from monograph_factory import WORDS, invoke, monograph_text, write_project
+from pdf_reading import page_texts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "citations"
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 CONFIG = """\
 title: Dossier cité
@@ -85,10 +84,7 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     project = _project(tmp_path_factory.mktemp("cite"))
     report = build_dossier(project, project / "build")
-    layout = subprocess.run(
-        ["pdftotext", "-layout", str(report.pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return Built(report, layout.split("\f")[: report.pages], PdfReader(report.pdf))
+    return Built(report, page_texts(report.pdf), PdfReader(report.pdf))
 
 
 # -- reading the syntax ---------------------------------------------------------------------------

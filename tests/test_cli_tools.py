@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_new_writes_a_skeleton_that_check_reads(tmp_path):
     result = invoke(["new", "Pôle des Deux Rives"], tmp_path)
     assert result.exit_code == 0, result.output
-    path = tmp_path / "monographs" / "pole-des-deux-rives.md"
+    path = tmp_path / "monographs" / "deux-rives.md"  # the default id: three significant words at most
     assert path.is_file()
     check = invoke(["check", "--format", "json"], tmp_path)
     codes = {p["code"] for p in json.loads(check.output)}
@@ -88,11 +88,23 @@ def test_matrix_follows_the_dossiers_order_and_draft_policy(tmp_path):
     })
     assert invoke(["matrix", "--out", "out", "--no-xlsx"], tmp_path).exit_code == 0
     rows = (tmp_path / "out" / "matrice.csv").read_text(encoding="utf-8").splitlines()[1:]
-    poles = list(dict.fromkeys(row.split(",")[0] for row in rows))
+    poles = list(dict.fromkeys(row.split(";")[0] for row in rows))
     assert poles == ["zeta", "alpha", "brouillon"]
     assert invoke(["matrix", "--out", "out2", "--no-xlsx", "--no-drafts"], tmp_path).exit_code == 0
     rows = (tmp_path / "out2" / "matrice.csv").read_text(encoding="utf-8").splitlines()[1:]
-    assert "brouillon" not in {row.split(",")[0] for row in rows}
+    assert "brouillon" not in {row.split(";")[0] for row in rows}
+
+
+def test_csv_for_french_spreadsheets_or_with_commas(tmp_path):
+    write_project(tmp_path, {
+        "dossier.yaml": "title: T\npublisher: P\nperiod: 2013-2014\n",
+        "monographs/alpha.md": monograph_text("alpha"),
+    })
+    assert invoke(["matrix", "--out", "fr", "--no-xlsx"], tmp_path).exit_code == 0
+    french = (tmp_path / "fr" / "matrice.csv").read_bytes()
+    assert french.startswith("\ufeff".encode()) and french.decode("utf-8-sig").startswith("pole;nom;section;")
+    assert invoke(["matrix", "--out", "en", "--no-xlsx", "--csv-comma"], tmp_path).exit_code == 0
+    assert (tmp_path / "en" / "matrice.csv").read_text(encoding="utf-8-sig").startswith("pole,nom,section,")
 
 
 def test_a_project_with_its_own_grid_and_templates_builds_from_its_folder(tmp_path):

@@ -1,4 +1,5 @@
-"""The dossier, built for real and read back: pypdf for structure, pdftotext for what is printed.
+"""The dossier, built for real and read back: pypdf for structure, pypdfium2 (tests/pdf_reading.py) for what is
+printed.
 
 Three builds are shared by the whole session: the shipped project, a small fixture project built
 from dicts (with drafts), and that fixture again to check that builds are byte-identical.
@@ -9,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +28,9 @@ from ptce_mono.render.typography import french_text
 from ptce_mono.typeset.engine import SandboxFetcher
 
 from monograph_factory import WORDS, monograph_text, pdf_outline, write_project
+from pdf_reading import page_texts
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 FIXTURE_CONFIG = """\
 title: Dossier d'essai
@@ -39,6 +39,7 @@ publisher: Équipe d'essai
 period: 2013-2014
 editors: [Équipe d'essai]
 footer: Équipe d'essai | Dossier de test | 2013-2014
+edition: 2014-03
 poles:
   - pole-beta
 """
@@ -66,7 +67,7 @@ FIXTURE_FILES = {
 class Built:
     project: Path
     report: BuildReport
-    pages: list[str]  # pdftotext -layout, one string per page
+    pages: list[str]  # one string per page, one line per printed line
     reader: PdfReader
     weasyprint_warnings: list[str]
 
@@ -86,13 +87,10 @@ def _build(project: Path, out: Path, drafts: bool | None = None) -> Built:
         pytest.fail(f"the corpus of {project} does not build:\n{format_text(exc.problems)}")
     finally:
         logger.removeHandler(handler)
-    layout = subprocess.run(
-        ["pdftotext", "-layout", str(report.pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
     warnings = [
         r.getMessage() for r in records if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
     ]
-    return Built(project, report, layout.split("\f")[: report.pages], PdfReader(report.pdf), warnings)
+    return Built(project, report, page_texts(report.pdf), PdfReader(report.pdf), warnings)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +116,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def plain(text: str) -> str:
-    """Spaces of any kind collapsed, as pdftotext and the typography may differ on them."""
+    """Spaces of any kind collapsed, as the text extraction and the typography may differ on them."""
     return " ".join(re.sub("[\u00a0\u202f]", " ", text).split())
 
 
@@ -260,8 +258,8 @@ def test_metadata(fixture_build: Built) -> None:
     assert meta.author == "Équipe d'essai"
     assert meta.subject == "Trois pôles pour éprouver la chaîne de publication"
     assert fixture_build.reader.trailer["/Root"]["/Lang"] == "fr"
-    # The dates come from the sources (their latest date of writing), not from the clock.
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261101000000Z"
+    # The dates are the edition's (dossier.yaml), not the clock's nor a monograph's (2026-11).
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20140301000000Z"
 
 
 def test_two_builds_are_byte_identical(fixture_build: Built, fixture_project: Path, tmp_path: Path) -> None:
@@ -491,7 +489,7 @@ def test_options_governance_map_and_annexes_are_printed(shipped_build: Built) ->
     assert "(S2, O5)" in options
     governance = part_text(shipped_build, "3.3. Éclairage sur la gouvernance", "Annexes")
     # narrow columns hyphenate: check the cells that fit on one line
-    assert "SA UES" in governance and "Seignanx (CBE)" in governance
+    assert "SA UES" in governance and "du Seignanx" in governance
     annexes = part_text(shipped_build, "A. Matrice pôles", "zzz-end")
     assert annexes.count("Pôle Sud Aquitain") >= 11  # one row per grid section
     assert "les sources n’en donnent pour aucun pôle" in annexes

@@ -46,3 +46,32 @@ def test_docx_takes_the_styles_of_the_reference_document(project):
         styles = docx.read("word/styles.xml").decode("utf-8")
     assert 'typeface="Source Serif Pro"' in theme and 'typeface="Source Sans Pro"' in theme
     assert 'w:val="fr-FR"' in styles
+
+
+def _docx_rows(path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as docx:
+        root = ET.fromstring(docx.read("word/document.xml"))
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+    rows = [
+        ["".join(t.text or "" for t in cell.iter(f"{w}t")) for cell in row.iter(f"{w}tc")]
+        for row in root.iter(f"{w}tr")
+    ]
+    return rows, media
+
+
+def test_docx_key_facts_are_a_two_column_table(project):
+    rows, _media = _docx_rows(export_dossier(project, "docx", project / "build" / "facts.docx"))
+    assert ["Emplois", "non documenté"] in rows
+    assert ["Implantation", "Tarnos, Landes (40)"] in rows
+    assert ["Forme juridique", "association"] in rows
+
+
+def test_docx_map_is_a_png_painted_in_process(project, monkeypatch):
+    # No program is needed: not even on PATH, where pandoc would look for rsvg-convert.
+    monkeypatch.setenv("PATH", "/nonexistent")
+    _rows, media = _docx_rows(export_dossier(project, "docx", project / "build" / "map.docx"))
+    assert media and all(name.endswith(".png") for name in media), media

@@ -241,4 +241,5 @@ def test_a_yaml_slip_in_the_dossier_settings_is_explained_in_french(tmp_path):
     (problem,) = caught.value.problems
     assert (problem.line, problem.code) == (1, "yaml-syntax")
     assert problem.message == f"erreur de syntaxe YAML{NBSP}: un deux-points suivi d’une espace n’est pas permis ici"
-    assert problem.hint == "Vérifiez les guillemets, les deux-points et l’indentation de cette ligne ou de la précédente."
+    # The hint shows the line with its value quoted, as it would parse.
+    assert problem.hint == f'Une valeur qui contient `: ` doit être entre guillemets{NBSP}: title: "Les PTCE : un dossier"'

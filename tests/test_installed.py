@@ -7,21 +7,33 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from pdf_reading import pdf_text
+
 ROOT = Path(__file__).resolve().parents[1]
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
+def wheel_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str], float]:
+    """The work folder, pip's output (not quietened: a user sees it) and when the build began."""
     work = tmp_path_factory.mktemp("wheel")
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    built = subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
+    started = time.time()
+    built = subprocess.run([*PIP, "wheel", "--no-deps", "-w", str(work / "dist"), str(ROOT)],
                            capture_output=True, text=True, check=False)
     if built.returncode != 0:
         pytest.fail(f"building the wheel failed:\n{built.stderr[-2000:]}")
+    return work, built, started
+
+
+@pytest.fixture(scope="module")
+def installed(wheel_build) -> Path:
+    work, _built, _started = wheel_build
+    pip = [*PIP, "-q"]
     wheel = next((work / "dist").glob("ptce_mono-*.whl"))
     subprocess.run([*pip, "install", "--no-deps", "--target", str(work / "site"), str(wheel)], check=True,
                    capture_output=True)
@@ -34,9 +46,20 @@ def run(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[s
                           text=True, check=False, timeout=600)
 
 
+def test_building_the_wheel_is_quiet_and_keeps_out_of_build(wheel_build):
+    _work, built, started = wheel_build
+    output = built.stdout + built.stderr
+    assert "Warning" not in output and "!!" not in output, output
+    # build/ holds the dossier: setuptools' lib/ and bdist.*/ go to .setuptools-build/ (setup.cfg)
+    touched = [p.name for p in (ROOT / "build").glob("*") if p.stat().st_mtime >= started - 1]
+    assert not [name for name in touched if name == "lib" or name.startswith("bdist.")], touched
+
+
 def test_the_wheel_carries_the_grid_and_templates(installed):
     for rel in ["ptce_mono/data/grid/grid.yaml", "ptce_mono/data/templates/dossier.html",
-                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/render/geo/SOURCE.md"]:
+                "ptce_mono/data/templates/partials/analysis.html", "ptce_mono/render/geo/SOURCE.md",
+                "ptce_mono/data/init/gitignore", "ptce_mono/data/init/monographs/exemple-pole-fictif.md",
+                "ptce_mono/data/init/editorial/analyse.md", "ptce_mono/data/init/dossier-workflow.yml"]:
         assert (installed / rel).is_file(), rel
 
 
@@ -56,5 +79,15 @@ def test_another_folder_is_checked_and_built_with_the_packaged_defaults(installe
     built = run(installed, project, "build")
     assert built.returncode == 0, built.stdout + built.stderr
     pdf = project / "build" / "dossier.pdf"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert "Autre dossier" in text and "Pôle Sud Aquitain" in text
+
+
+def test_init_from_the_wheel_gives_a_project_that_builds(installed, tmp_path):
+    made = run(installed, tmp_path, "init", "nouveau")
+    assert made.returncode == 0, made.stdout + made.stderr
+    project = tmp_path / "nouveau"
+    assert (project / ".gitignore").is_file() and (project / ".github" / "workflows" / "dossier.yml").is_file()
+    built = run(installed, project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "Pôle fictif des Trois Vallées" in " ".join(pdf_text(project / "build" / "dossier.pdf").split())

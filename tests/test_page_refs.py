@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from ptce_mono.typeset.pieces.margins import PIECE_CSS
 from ptce_mono.typeset.pieces.toc_numbers import fill_page_numbers, placeholder
 
 from monograph_factory import monograph_text, write_project
+from pdf_reading import page_words
 
 FILES: dict[str, str | bytes] = {
     "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n",
@@ -55,15 +55,9 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Front:
     return Front(pdf, layout, numbers, project)
 
 
-def words(pdf: bytes, tmp_path: Path) -> list[tuple[str, float, float]]:
+def words(pdf: bytes) -> list[tuple[str, float, float]]:
     """(word, left, right) of the Sommaire's page, in points."""
-    path = tmp_path / "front.pdf"
-    path.write_bytes(pdf)
-    bbox = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    found = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', bbox)
-    return [(word, float(left), float(right)) for left, right, word in found]
+    return [(w.text, w.left, w.right) for w in page_words(pdf)[1]]
 
 
 def test_the_layout_records_each_number_in_its_fixed_box(front: Front) -> None:
@@ -75,10 +69,10 @@ def test_the_layout_records_each_number_in_its_fixed_box(front: Front) -> None:
     assert Layout.from_json(front.layout.to_json()) == front.layout
 
 
-def test_numbers_are_written_right_aligned_where_the_placeholders_were(front: Front, tmp_path: Path) -> None:
+def test_numbers_are_written_right_aligned_where_the_placeholders_were(front: Front) -> None:
     filled = fill_page_numbers(front.pdf, front.layout, front.numbers, original_font)
     assert filled is not None
-    before, after = words(front.pdf, tmp_path), words(filled, tmp_path)
+    before, after = words(front.pdf), words(filled)
     placeholders = [w for w in before if re.fullmatch(r"\d{3}", w[0])]
     numbers = [w for w in after if w[0] in front.numbers.values()]
     assert sorted(w[0] for w in numbers) == sorted(front.numbers.values())
@@ -88,12 +82,12 @@ def test_numbers_are_written_right_aligned_where_the_placeholders_were(front: Fr
     assert [w for w in after if not w[0].isdigit()] == [w for w in before if not w[0].isdigit()]
 
 
-def test_the_numbers_are_those_weasyprint_prints(front: Front, tmp_path: Path) -> None:
+def test_the_numbers_are_those_weasyprint_prints(front: Front) -> None:
     filled = fill_page_numbers(front.pdf, front.layout, front.numbers, original_font)
     assert filled is not None
     by_id = {href.removeprefix("ptce-anchor:"): number for href, number in front.numbers.items()}
     _chunk, typeset, _layout = typeset_front(front.project, by_id)
-    expected, got = words(typeset, tmp_path), words(filled, tmp_path)
+    expected, got = words(typeset), words(filled)
     assert [w[0] for w in got] == [w[0] for w in expected]
     for want, have in zip(expected, got, strict=True):
         assert have[1:] == pytest.approx(want[1:], abs=0.05), want[0]

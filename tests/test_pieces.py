@@ -23,6 +23,7 @@ from ptce_mono.commands.build import build_dossier
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME, split_document
 
 from monograph_factory import monograph_text, pdf_outline, write_project
+from pdf_reading import page_texts, page_words
 
 FILES: dict[str, str | bytes] = {
     "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n"
@@ -32,13 +33,6 @@ FILES: dict[str, str | bytes] = {
     "monographs/pole-gamma.md": monograph_text("pole-gamma", status="draft"),
     "monographs/pole-delta.md": monograph_text("pole-delta"),
 }
-
-
-def page_texts(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return text.split("\f")[:-1]
 
 
 def link_targets(reader: PdfReader) -> list[tuple[int, int]]:
@@ -119,7 +113,7 @@ def test_a_rebuild_typesets_only_what_changed(project: Path, in_pieces: Path, tm
     assert len(after) == len(before)  # the cache holds one dossier: old pieces are dropped
 
     fresh = build_dossier(work, tmp_path / "fresh", single_pass=True)
-    assert page_texts(out / "dossier.pdf") == page_texts(fresh.pdf)
+    assert page_texts(out / "dossier-brouillon.pdf") == page_texts(fresh.pdf)  # drafts: include
 
 
 def test_a_one_pass_build_does_not_count_as_up_to_date_for_pieces(project: Path, tmp_path: Path) -> None:
@@ -187,7 +181,7 @@ def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_pat
         main, ["build", "--project", str(project), "--out", str(tmp_path / "cli"), "--jobs", "2", "--quiet"]
     )
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "cli" / "dossier.pdf").read_bytes() == in_pieces.read_bytes()
+    assert (tmp_path / "cli" / "dossier-brouillon.pdf").read_bytes() == in_pieces.read_bytes()
     refused = CliRunner().invoke(main, ["build", "--project", str(project), "--jobs", "0"])
     assert refused.exit_code == 2 and "--jobs" in refused.output
 
@@ -204,11 +198,7 @@ def test_the_sommaire_numbers_are_filled_in_without_typesetting_the_front_again(
 
 def sommaire_words(pdf: Path) -> list[tuple[str, float, float, float]]:
     """(word, left, right, bottom) of the Sommaire's page, in points."""
-    bbox = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pattern = r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>'
-    return [(word, float(x0), float(x1), float(y)) for x0, x1, y, word in re.findall(pattern, bbox)]
+    return [(w.text, w.left, w.right, w.bottom) for w in page_words(pdf)[1]]
 
 
 def test_the_filled_in_numbers_stand_where_the_one_pass_dossier_prints_them(
@@ -302,7 +292,7 @@ def test_a_build_leaves_no_temporary_fonts_behind(project: Path, tmp_path: Path)
         subprocess.run(
             [*command, "--out", str(out), *extra], check=True, capture_output=True, env=environment
         )
-        assert (out / "dossier.pdf").is_file()
+        assert (out / "dossier-brouillon.pdf").is_file()
         assert sorted(p.name for p in temporary.iterdir()) == []
 
 

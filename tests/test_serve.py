@@ -38,18 +38,23 @@ def test_preview_rebuilds_on_save_and_shows_problems(tmp_path):
     try:
         page = fetch(port, "/").decode("utf-8")
         assert "Pôle pole-test" in page and "rouillon" in page  # drafts are shown in the preview
+        # The page knows its build and asks for the current one: a newer one reloads it.
+        assert f'var shown = "{preview.builds}"' in page and 'fetch("/__build"' in page
+        assert fetch(port, "/__build") == str(preview.builds).encode()
         source = project / "monographs" / "pole-test.md"
         builds = preview.builds
         time.sleep(0.05)
         source.write_text(source.read_text(encoding="utf-8").replace("Le pôle rassemble", "Le pôle réunit"),
                           encoding="utf-8")
         wait_for(lambda: preview.builds > builds)
+        assert fetch(port, "/__build") == str(builds + 1).encode()  # what makes the open page reload
         assert "Le pôle réunit" in fetch(port, "/").decode("utf-8")
         builds = preview.builds
         source.write_text(source.read_text(encoding="utf-8").replace("carrier:", "carier:"), encoding="utf-8")
         wait_for(lambda: preview.builds > builds)
         page = fetch(port, "/").decode("utf-8")
         assert "Le dossier ne peut pas être construit" in page
+        assert 'fetch("/__build"' in page  # fixing the problem reloads the page too
         assert "monographs/pole-test.md:" in page and "unknown-field" in page
     finally:
         stop.set()

@@ -4,8 +4,6 @@ typeset page by page where it does not; in both cases where the one-pass dossier
 from __future__ import annotations
 
 import logging
-import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from ptce_mono.typeset.pieces.margins import stamp_css, stamp_html
 from ptce_mono.typeset.pieces.page_numbers import draw_stamps, specimen_names
 
 from monograph_factory import monograph_text, write_project
+from pdf_reading import page_texts, page_words
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PROJECT_FILES: dict[str, str | bytes] = {
@@ -29,12 +28,7 @@ PROJECT_FILES: dict[str, str | bytes] = {
 
 def footers(pdf: Path) -> list[list[tuple[str, float, float]]]:
     """(word, left, bottom) of the words at the foot of each page, in points."""
-    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    pages = []
-    for page in bbox.split("<page ")[1:]:
-        words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', page)
-        pages.append([(text, float(x), float(y)) for x, y, text in words if float(y) > 780])
-    return pages
+    return [[(w.text, w.left, w.bottom) for w in words if w.bottom > 780] for words in page_words(pdf)]
 
 
 def test_the_specimen_covers_every_kind_of_page() -> None:
@@ -61,10 +55,7 @@ def test_the_default_page_number_is_drawn_from_the_specimen(tmp_path: Path) -> N
     specimen, names = _specimen(tmp_path, page_names)
     stamps = draw_stamps(specimen, names, page_names, original_font)
     assert stamps is not None
-    (tmp_path / "stamps.pdf").write_bytes(stamps)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "stamps.pdf"), "-"], check=True, capture_output=True, text=True
-    ).stdout.split("\f")
+    text = page_texts(stamps)
     assert text[0].strip() == ""  # the cover has no number
     assert text[1].strip() == "page 2/121" and text[120].strip() == "page 121/121"
 

@@ -17,11 +17,11 @@ def test_tables_open_in_a_spreadsheet(tmp_path, grid):
     model = analyse(corpus(tmp_path, grid), grid)
     written = export_tables(model, tmp_path / "out")
     assert sorted(p.name for p in written) == ["afom.csv", "analyse-transversale.xlsx", "matrice.csv", "typologie.csv"]
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "matrice.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "matrice.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert len(rows) == 3 * len(grid.sections)
     gap = next(r for r in rows if r["pole"] == "c" and r["section"] == "governance")
     assert (gap["état"], gap["résumé"]) == ("gap", "Rien sur ce point.")
-    swot = list(csv.DictReader(io.StringIO((tmp_path / "out" / "afom.csv").read_text(encoding="utf-8-sig"))))
+    swot = list(csv.DictReader(io.StringIO((tmp_path / "out" / "afom.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert {(r["id"], r["pôle"]) for r in swot} >= {("S2", "a"), ("S2", "b"), ("W5", "a")}
     book = load_workbook(tmp_path / "out" / "analyse-transversale.xlsx")
     assert book.sheetnames == ["matrice", "typologie", "afom"]

@@ -102,15 +102,21 @@ def main(lang: str | None) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
+              help="Print problems of this level and above (warning: hide the notes on gaps).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
 def check(
-    paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, quiet: bool
+    paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, level: str,
+    quiet: bool,
 ) -> None:
     """Check monographs against the grid; exit 1 on errors.
 
-    Example: ptce-mono check monographs/ --summary
+    Errors are printed first, then warnings, then notes.
+
+    Example: ptce-mono check monographs/ --level warning
     """
     from ptce_mono.commands.check import check_project
+    from ptce_mono.core.problems import Severity
 
     try:
         outcome = check_project(
@@ -121,6 +127,7 @@ def check(
             strict=strict,
             summary=summary,
             errors_only=quiet,
+            level=Severity[level.upper()],
         )
     except PtceError as exc:
         _fail(exc)
@@ -173,6 +180,9 @@ def build(
     verbose: bool,
 ) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
+
+    With drafts printed (--drafts), build/dossier-brouillon.pdf and .html instead: the
+    published files are left as they are.
 
     The monographs are checked first, as `check` does: on any error nothing is written and the
     command exits 1 with the same messages.
@@ -228,8 +238,33 @@ def build(
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a new project in FOLDER (default: here) that builds at once.
+
+    Writes dossier.yaml (settings explained in French), monographs/ with one example of a
+    fictitious pole citing references.bib, editorial/ texts to adapt, a .gitignore for build/, a CI
+    workflow and a pre-commit configuration. Overwrites nothing: if any of these files exists,
+    nothing is written.
+
+    Example: ptce-mono init mon-dossier && cd mon-dossier && ptce-mono build
+    """
+    from ptce_mono.commands.init import init_project, init_report
+
+    try:
+        click.echo(init_report(folder, init_project(folder)))
+    except PtceError as exc:
+        _fail(exc)
+
+
+@main.command()
 @click.argument("name")
-@click.option("--id", "pole_id", help="Identifier of the pole (default: made from NAME).")
+@click.option(
+    "--id",
+    "pole_id",
+    help="Identifier of the pole (default: the first three significant words of NAME, "
+    "`Pôle des Deux Rives` -> `deux-rives`).",
+)
 @click.option(
     "--folder",
     type=click.Path(path_type=Path, file_okay=False),
@@ -297,17 +332,21 @@ def schema(out: Path | None) -> None:
     help="Include draft monographs (default: `drafts:` of dossier.yaml, as the dossier does).",
 )
 @click.option("--no-xlsx", is_flag=True, help="CSV files only.")
-def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool) -> None:
+@click.option("--csv-comma", is_flag=True,
+              help="Separate CSV fields with commas (default: semicolons, as French spreadsheets expect).")
+def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool, csv_comma: bool) -> None:
     """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
 
-    The poles are those the dossier prints, in its order.
+    The poles are those the dossier prints, in its order. The CSV files open as they are in a
+    French spreadsheet: UTF-8 with a BOM, fields separated by semicolons (--csv-comma: commas).
 
     Example: ptce-mono matrix --drafts
     """
     from ptce_mono.commands.tables import write_tables
 
     try:
-        written = write_tables(project, out_dir or project / "build" / "tables", drafts, xlsx=not no_xlsx)
+        out, separator = out_dir or project / "build" / "tables", "," if csv_comma else ";"
+        written = write_tables(project, out, drafts, not no_xlsx, separator)
     except PtceError as exc:
         _fail(exc, project)
         return

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from monograph_factory import WORDS, invoke, monograph_text, write_project
+from pdf_reading import pdf_text
 
 DOSSIER = """title: Dossier d'essai
 publisher: Comité d'essai
@@ -51,8 +52,7 @@ def test_hostile_markup_is_printed_as_text_and_nothing_is_fetched(tmp_path):
     for raw in ("<script", "<iframe", "<link rel=\"attachment\"", "javascript:", "file:///etc/passwd\""):
         assert raw not in html
     assert "{{ 7*7 }}" in html and "{% if true %}bloc{% endif %}" in html  # printed as typed
-    text = subprocess.run(["pdftotext", str(project / "build" / "dossier.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(project / "build" / "dossier.pdf")
     assert "CANARY-SECRET" not in text and "root:x:" not in text
     assert "{{ 7*7 }}" in text
 

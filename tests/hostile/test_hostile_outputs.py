@@ -8,7 +8,6 @@ import http.client
 import http.server
 import io
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -17,9 +16,11 @@ import zipfile
 from pathlib import Path
 from typing import ClassVar
 
+import pypdfium2 as pdfium
 import pytest
 
 from monograph_factory import WORDS, invoke, monograph_text, write_project
+from pdf_reading import page_words
 
 DOSSIER = "title: Dossier d'essai\npublisher: Comité d'essai\nperiod: 2013-2014\n"
 PTCE = str(Path(sys.executable).parent / "ptce-mono")
@@ -266,17 +267,17 @@ def test_long_words_and_urls_stay_on_the_page_and_outputs_follow_the_umask(tmp_p
                build / "site" / "dossier.css", *build.glob("tables/*")]
     for path in outputs:
         assert path.stat().st_mode & 0o777 == 0o644, path
-    boxes = subprocess.run(["pdftotext", "-bbox", str(build / "dossier.pdf"), "-"], capture_output=True, text=True,
-                           check=True).stdout
-    width = 0.0
-    for line in boxes.splitlines():
-        page = re.search(r'<page width="([\d.]+)"', line)
-        if page:
-            width = float(page.group(1))
-        word = re.search(r'<word xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)"[^>]*>(.*)</word>', line)
-        if word:
-            assert float(word.group(1)) >= 0 and float(word.group(2)) <= width, word.group(3)
-    assert "Xqwrtzpkd" in boxes and "0123456789" in boxes
+    document = pdfium.PdfDocument(str(build / "dossier.pdf"))
+    try:
+        widths = [page.get_width() for page in document]
+    finally:
+        document.close()
+    pages = page_words(build / "dossier.pdf")
+    for width, words in zip(widths, pages, strict=True):
+        for word in words:
+            assert word.left >= 0 and word.right <= width, word.text
+    printed = " ".join(word.text for words in pages for word in words)
+    assert "Xqwrtzpkd" in printed and "0123456789" in printed
 
 
 def test_a_cache_deleted_during_the_build_is_rebuilt(tmp_path):

@@ -6,6 +6,8 @@ questions as comments. The skeleton parses cleanly; `check` then lists exactly w
 
 from __future__ import annotations
 
+import re
+
 from ptce_mono.core.text import slugify
 from ptce_mono.sources.grid import FieldSpec, Grid
 
@@ -53,9 +55,21 @@ def _field_lines(name: str, spec: FieldSpec, grid: Grid, pole_id: str, pole_name
             '    kind: ""  # entretien, document, page web, présentation, compte rendu',
         ]
     elif spec.type == "swot":
-        lines += [f"{name}:"] + [
-            f"  {q}: []" for q in ("strengths", "weaknesses", "opportunities", "threats")
+        # One whole item shows the three keys; the themes are listed with their labels.
+        themes = grid.vocabularies.get("swot_theme")
+        lines += [
+            f"{name}:",
+            "  strengths:  # atouts",
+            '    - text: ""  # l\'atout, en une phrase tirée du texte',
+            '      theme: ""  # un des thèmes ci-dessous',
+            '      section: ""  # la section d\'où il vient : ' + ", ".join(grid.section_ids[:4]) + "...",
+            "  weaknesses: []  # faiblesses, mêmes clés",
+            "  opportunities: []  # opportunités",
+            "  threats: []  # menaces",
         ]
+        if themes is not None:
+            # Comments even once the block is uncommented.
+            lines += ["# Thèmes :"] + [f"#   {v} : {themes.label(v)}" for v in themes.values]
     elif spec.type in ("summaries", "scores", "funding"):
         lines.append(f"{name}: {{}}")
     else:
@@ -64,9 +78,28 @@ def _field_lines(name: str, spec: FieldSpec, grid: Grid, pole_id: str, pole_name
     return lines
 
 
+# Words left out of a default id: articles and prepositions, and the words every pole's name
+# shares ("Pôle territorial de coopération économique ...").
+_NOT_IN_ID = frozenset(
+    (
+        *("a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour"),
+        *("sur", "un", "une", "pole", "poles", "ptce", "territorial", "territoriale", "territoriaux"),
+        *("cooperation", "economique"),
+    )
+)
+
+
+def default_id(pole_name: str) -> str:
+    """A short id for `pole_name`: its first three significant words (`Pôle territorial des Deux
+    Rives` -> `deux-rives`), or the whole name when it has none."""
+    words = re.findall(r"[a-z0-9]+", slugify(pole_name))
+    significant = [w for w in words if w not in _NOT_IN_ID]
+    return "-".join(significant[:3]) or "-".join(words[:3]) or "pole"
+
+
 def scaffold(grid: Grid, pole_name: str, pole_id: str | None = None) -> str:
     """The text of a new monograph for `pole_name`."""
-    pole_id = pole_id or slugify(pole_name)
+    pole_id = pole_id or default_id(pole_name)
     front: list[str] = []
     for name, spec in grid.fields.items():
         if not spec.required and spec.type in ("scores",):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ptce_mono.check.citations import check_citations
+from ptce_mono.core.i18n import _
 from ptce_mono.core.machine import available_cores
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import is_inside
@@ -29,13 +30,24 @@ def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
         return GAP
     if section.words == 0:
         return MISSING
-    return THIN if section.words < spec.min_words else WRITTEN
+    # Partly documented (text, then a gap note): as complete as the sources allow.
+    return THIN if section.words < spec.min_words and not section.gaps else WRITTEN
+
+
+def _with_theme_labels(problem: Problem, grid: Grid) -> Problem:
+    """A wrong SWOT theme's hint lists the themes with their French labels, not bare ids."""
+    themes = grid.vocabularies.get("swot_theme")
+    bare = _("Allowed: {values}.").format(values=", ".join(themes.values)) if themes else ""
+    if themes is None or not themes.labels or bare not in problem.hint:
+        return problem
+    labelled = "; ".join(f"{value} ({themes.label(value)})" for value in themes.values)
+    return replace(problem, hint=problem.hint.replace(bare, _("Themes: {themes}.").format(themes=labelled)))
 
 
 def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
     """Problems of one monograph: those found while parsing, then the grid's section rules."""
     problems = ProblemList(monograph.path)
-    problems.items.extend(monograph.problems)
+    problems.items.extend(_with_theme_labels(p, grid) for p in monograph.problems)
     if not monograph.meta and not monograph.sections:
         return problems.items
     published = monograph.is_published
@@ -67,7 +79,11 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
         last_index = max(last_index, index)
         spec = grid.section(section.id)
         for gap in section.gaps:
-            problems.info(gap.position, "gap", f"`{spec.title}`: the sources say nothing — {gap.reason}")
+            code, message = "gap", _("`{title}`: the sources say nothing — {reason}")
+            if not section.is_gap:
+                code = "partial-gap"
+                message = _("`{title}`: partly documented, the sources say no more — {reason}")
+            problems.info(gap.position, code, message.format(title=spec.title, reason=gap.reason))
         if section.is_gap:
             if spec.required and published:
                 problems.error(
@@ -85,7 +101,8 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 f"section `{spec.title}` is empty",
                 "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
             )
-        elif section.words < spec.min_words:
+        elif section.words < spec.min_words and not section.gaps:
+            # A gap note after some text is the section's honest end: no call for padding.
             problems.warning(
                 section.position,
                 "thin-section",

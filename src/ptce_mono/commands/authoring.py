@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ptce_mono.check.scaffold import scaffold
+from ptce_mono.check.scaffold import default_id, scaffold
 from ptce_mono.check.schema import json_schema
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.i18n import _
-from ptce_mono.core.text import slugify
 from ptce_mono.sources.grid import Grid, load_grid
 from ptce_mono.sources.resources import project_resource
 
@@ -25,7 +24,7 @@ def project_grid(project: Path) -> Grid:
 def new_monograph(project: Path, name: str, pole_id: str | None, folder: Path) -> Path:
     """Write the skeleton of a monograph of pole `name`; never overwrites a file."""
     grid = project_grid(project)
-    pole_id = pole_id or slugify(name)
+    pole_id = pole_id or default_id(name)
     target = folder / f"{pole_id}.md"
     if target.exists():
         raise TargetExists(_("{path} already exists; nothing written.").format(path=target))

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
-from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.sources.config import load_config
@@ -27,6 +26,8 @@ from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
 
 LOGGER = logging.getLogger("ptce_mono.commands.build")
+PUBLISHED_EDITION = "dossier"  # build/dossier.pdf and .html: the published monographs only
+DRAFT_EDITION = "dossier-brouillon"  # drafts printed too (--drafts, or `drafts: include`)
 
 
 CACHE_ATTEMPTS = 3
@@ -69,7 +70,9 @@ def build_dossier(
     workers: Workers | None = None,
     site: bool = False,
 ) -> BuildReport:
-    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs.
+    """Build `out_dir/dossier.pdf` and `out_dir/dossier.html` from the project's monographs;
+    `out_dir/dossier-brouillon.pdf` and `.html` when drafts are printed too (the published files
+    are then left as they are).
 
     When nothing the build reads has changed since the last build into `out_dir`, the outputs
     are kept as they are (`up_to_date`), unless `force`. The PDF is typeset in pieces by `jobs`
@@ -97,10 +100,19 @@ def build_dossier(
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
         workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
-        extra += _citation_files(project, config_path)
+        from ptce_mono.commands.prepare import edition_datetime
+
+        config = load_config(project, config_path)
+        # The bibliography and style files the settings name: the build is redone when they change.
+        extra += [*config.bibliography, *([config.csl] if config.csl else [])]
+        include_drafts = config.include_drafts if drafts is None else drafts
+        # The edition with drafts never replaces the published one: each has its files.
+        name = DRAFT_EDITION if include_drafts else PUBLISHED_EDITION
+        edition = edition_datetime(config)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
-        key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
-        record = None if force else read_build_record(out_dir, key)
+        variant = f"{'single-pass' if single_pass else ''}\0{edition.isoformat()}"
+        key = fingerprint(project.resolve(), drafts, extra, variant)
+        record = None if force else read_build_record(out_dir, key, name)
         if record is not None:
             recorded = record["report"]
             report = BuildReport(
@@ -109,8 +121,8 @@ def build_dossier(
                 drafts_left_out=recorded["drafts_left_out"],
                 pages=recorded["pages"],
                 seconds=time.perf_counter() - started,
-                pdf=out_dir / "dossier.pdf",
-                html=out_dir / "dossier.html",
+                pdf=out_dir / f"{name}.pdf",
+                html=out_dir / f"{name}.html",
                 up_to_date=True,
             )
             return _with_site(report, project, out_dir, drafts, site)
@@ -118,7 +130,7 @@ def build_dossier(
         from ptce_mono.typeset.stage import typeset
 
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
-        printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
+        printed, left_out = prepared.printed, prepared.left_out
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
@@ -134,6 +146,7 @@ def build_dossier(
                     jobs=jobs,
                     single_pass=single_pass,
                     workers=workers,
+                    name=name,
                 )
                 break
             except FileNotFoundError as exc:
@@ -160,17 +173,8 @@ def build_dossier(
         "drafts_left_out": report.drafts_left_out,
         "pages": report.pages,
     }
-    write_build_record(out_dir, key, [written.pdf, written.html], recorded)
+    write_build_record(out_dir, key, [written.pdf, written.html], recorded, name)
     return _with_site(report, project, out_dir, drafts, site)
-
-
-def _citation_files(project: Path, config_path: Path | None) -> list[Path]:
-    """The bibliography and style files the settings name: the build is redone when they change."""
-    try:
-        config = load_config(project, config_path)
-    except PtceError:
-        return []  # the build stops on it, with its message, once it reads the settings
-    return [*config.bibliography, *([config.csl] if config.csl else [])]
 
 
 def _with_site(
@@ -183,4 +187,4 @@ def _with_site(
     return report
 
 
-__all__ = ["BuildReport", "build_dossier"]
+__all__ = ["DRAFT_EDITION", "PUBLISHED_EDITION", "BuildReport", "build_dossier"]

@@ -15,10 +15,11 @@ from ptce_mono.check.report import (
     format_text,
 )
 from ptce_mono.check.validate import check_paths
+from ptce_mono.core.errors import ConfigError
 from ptce_mono.core.i18n import _, ngettext
-from ptce_mono.core.problems import Severity, has_errors
+from ptce_mono.core.problems import Position, Problem, Severity, has_errors
 from ptce_mono.core.version import VERSION
-from ptce_mono.sources.config import project_bibliography
+from ptce_mono.sources.config import CONFIG_NAME, project_bibliography
 from ptce_mono.sources.grid import load_grid
 from ptce_mono.sources.resources import project_resource
 
@@ -41,18 +42,26 @@ def check_project(
     strict: bool = False,
     summary: bool = False,
     errors_only: bool = False,
+    level: Severity = Severity.INFO,
 ) -> CheckOutcome:
-    """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid."""
+    """Check `paths` (default: the project's `monographs/`). Raises GridError on a broken grid.
+
+    Problems below `level` are left out of the report (`errors_only` is `level=ERROR`); the tally
+    still counts them. For people (text format) the errors come first, then the warnings, then
+    the notes, each in file and line order: the author's own mistakes are not lost among the
+    notes on other poles' gaps.
+    """
     grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
+    if not paths and not (project / "monographs").exists() and not (project / CONFIG_NAME).exists():
+        raise ConfigError([_no_project(project)])
     targets: list[str | Path] = list(paths) or [project / "monographs"]
     # The citations are checked against the bibliography dossier.yaml names; that file's own
     # problems are listed with the monographs'.
     bibliography, config_problems = project_bibliography(project)
     result = check_paths(targets, grid, root=project, keep_text=False, bibliography=bibliography)
     result.problems[:0] = config_problems
-    problems = result.problems
-    if errors_only:
-        problems = [p for p in problems if p.severity == Severity.ERROR]
+    shown = Severity.ERROR if errors_only else level
+    problems = [p for p in result.problems if p.severity >= shown]
     failed = has_errors(result.problems, strict)
     if fmt == "json":
         return CheckOutcome(format_json(problems), "", failed)
@@ -62,11 +71,19 @@ def check_project(
         return CheckOutcome(format_sarif(problems, VERSION), "", failed)
     if fmt == "junit":
         return CheckOutcome(format_junit(problems, [m.path for m in result.monographs]), "", failed)
-    report = format_text(problems)
+    report = format_text(sorted(problems, key=lambda p: -p.severity))  # stable: file order within
     if summary:
         report += format_summary(result.monographs, grid)
     drafts = sum(1 for m in result.monographs if not m.is_published)
-    return CheckOutcome(report, _tally(len(result.monographs), drafts, result.count), failed)
+    tally = _tally(len(result.monographs), drafts, result.count)
+    hidden = sum(1 for p in result.problems if p.severity < shown)
+    if hidden:
+        tally += " " + ngettext(
+            "{count} below {level} not shown (--level info shows it).",
+            "{count} below {level} not shown (--level info shows them).",
+            hidden,
+        ).format(count=hidden, level=shown)
+    return CheckOutcome(report, tally, failed)
 
 
 def _tally(checked: int, drafts: int, count: Callable[[Severity], int]) -> str:
@@ -80,6 +97,22 @@ def _tally(checked: int, drafts: int, count: Callable[[Severity], int]) -> str:
         errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
         warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
         infos=ngettext("{count} info", "{count} infos", infos).format(count=infos),
+    )
+
+
+def _no_project(project: Path) -> Problem:
+    return Problem(
+        "monographs/",
+        Position(),
+        Severity.ERROR,
+        "no-project",
+        _("no `monographs/` folder and no `{file}` here: this is not a ptce-mono project").format(
+            file=CONFIG_NAME
+        ),
+        _(
+            "Run `ptce-mono init` to start one here (settings, an example monograph, editorial "
+            "texts), or name the files to check: `ptce-mono check FILE...`."
+        ),
     )
 
 

@@ -4,10 +4,15 @@ The same HTML as the PDF (French typography included) goes through pandoc, bundl
 pypandoc-binary. pandoc reads nothing but what it is given: it runs with `--sandbox`, and the HTML
 it receives has been cleaned of every reference to an outside resource (a project's templates
 may hold an `<img src="/etc/...">` or an http image), only `data:` URLs being kept, as the map is.
+Two things are made plainer first, for a word processor: each pole's key facts become a
+two-column table (label, value), where the PDF's box sets each label above its value by CSS; and
+SVG figures become PNG, painted in-process (`typeset.raster`), since pandoc would otherwise need
+the `rsvg-convert` program.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import tempfile
 from pathlib import Path
@@ -19,6 +24,33 @@ from ptce_mono.core.project_files import is_regular_file_inside
 from ptce_mono.sources.resources import template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
+# Our own markup (templates/partials/facts.html), not an author's: a pattern can read it.
+_FACTS_BOX = re.compile(r'<aside class="facts">.*?</aside>', re.DOTALL)
+_FACT = re.compile(
+    r'<span class="fact-label">(.*?)</span>\s*<span class="fact-value[^"]*"[^>]*>(.*?)</span>', re.DOTALL
+)
+_SVG_IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _facts_as_table(box: re.Match[str]) -> str:
+    pairs = _FACT.findall(box.group(0))
+    rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in pairs)
+    title = '<p class="facts-title"><strong>Repères</strong></p>'
+    return f'{title}<table class="facts"><tbody>{rows}</tbody></table>'
+
+
+def _svg_as_png(image: re.Match[str]) -> str:
+    from ptce_mono.typeset.raster import svg_to_png
+
+    png = svg_to_png(base64.b64decode(image.group(1)))
+    return f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
+
+
+def for_word_processors(html: str) -> str:
+    """The dossier's HTML as pandoc should read it: key facts as tables, figures as PNG."""
+    html = _FACTS_BOX.sub(_facts_as_table, html)
+    return _SVG_IMAGE.sub(_svg_as_png, html)
+
 
 _LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _RESOURCE_ATTRIBUTE = re.compile(
@@ -52,7 +84,7 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
     title = prepared.rendered.model.config.title
     # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
     html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
-    html = without_outside_resources(html)
+    html = for_word_processors(without_outside_resources(html))
     extra = [
         "--sandbox",
         "--metadata",

@@ -52,10 +52,15 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def read_build_record(out_dir: Path, key: str) -> dict[str, Any] | None:
-    """The recorded build when its fingerprint is `key` and its outputs are unchanged."""
+def _record_path(out_dir: Path, edition: str) -> Path:
+    # The published edition keeps the record's historical name; another edition has its own.
+    return out_dir / (BUILD_RECORD if edition == "dossier" else f".ptce-build-{edition}.json")
+
+
+def read_build_record(out_dir: Path, key: str, edition: str = "dossier") -> dict[str, Any] | None:
+    """The recorded build of `edition` when its fingerprint is `key` and its outputs are unchanged."""
     try:
-        record = json.loads((out_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+        record = json.loads(_record_path(out_dir, edition).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("fingerprint") != key:
@@ -66,6 +71,8 @@ def read_build_record(out_dir: Path, key: str) -> dict[str, Any] | None:
     return record
 
 
-def write_build_record(out_dir: Path, key: str, outputs: list[Path], report: dict[str, Any]) -> None:
+def write_build_record(
+    out_dir: Path, key: str, outputs: list[Path], report: dict[str, Any], edition: str = "dossier"
+) -> None:
     record = {"fingerprint": key, "outputs": {p.name: file_hash(p) for p in outputs}, "report": report}
-    write_bytes_atomic(out_dir / BUILD_RECORD, json.dumps(record, indent=1).encode("utf-8"))
+    write_bytes_atomic(_record_path(out_dir, edition), json.dumps(record, indent=1).encode("utf-8"))

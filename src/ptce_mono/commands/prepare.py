@@ -14,6 +14,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,22 +44,44 @@ from ptce_mono.sources.resources import project_resource
 LOGGER = logging.getLogger("ptce_mono.commands.build")
 
 
-def build_datetime(monographs: list[Monograph], fallback_year: int) -> dt.datetime:
-    """The date the dossier carries: SOURCE_DATE_EPOCH when set, else its latest date of writing.
+def _last_commit(project: Path) -> int | None:
+    """When the project's files were last committed (seconds), if it is a git work tree."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        done = subprocess.run(
+            [git, "log", "-1", "--format=%ct", "--", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = done.stdout.strip()
+    return int(stamp) if done.returncode == 0 and stamp.isdigit() else None
 
-    Never the clock: the same sources must give the same PDF, byte for byte.
+
+def edition_datetime(config: DossierConfig) -> dt.datetime:
+    """The date the dossier carries: `edition:` of dossier.yaml, else SOURCE_DATE_EPOCH, else the
+    date of the project's last commit, else the first day of the period.
+
+    Never the clock, nor a monograph's date of writing: the same sources give the same PDF, byte
+    for byte, and a monograph being written does not date the edition.
     """
+    if config.edition:
+        year, month, *day = (int(part) for part in config.edition.split("-"))
+        return dt.datetime(year, month, day[0] if day else 1, tzinfo=dt.timezone.utc)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    dates = []
-    for monograph in monographs:
-        written = str(monograph.meta.get("date_written") or "")
-        parts = [int(p) for p in written.split("-") if p.isdigit()]
-        if len(parts) >= 2:
-            day = parts[2] if len(parts) > 2 else 1
-            dates.append(dt.datetime(parts[0], parts[1], day, tzinfo=dt.timezone.utc))
-    return max(dates, default=dt.datetime(fallback_year, 1, 1, tzinfo=dt.timezone.utc))
+    committed = _last_commit(config.project)
+    if committed is not None:
+        return dt.datetime.fromtimestamp(committed, tz=dt.timezone.utc)
+    return dt.datetime(config.reference_year, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _shown(path: Path) -> str:
@@ -222,7 +246,7 @@ def prepare_dossier(
         cite=citations.text_with_citations,
     )
     annexes = with_annex(annexes, bibliography_annex(citations, "C"))
-    edition = build_datetime(printed, config.reference_year)
+    edition = edition_datetime(config)
     rendered = render_dossier(
         project,
         config,
@@ -241,4 +265,4 @@ def prepare_dossier(
     return Prepared(rendered, printed, corpus.left_out, edition, corpus.problems, corpus.model)
 
 
-__all__ = ["AnalysedCorpus", "Prepared", "analyse_project", "build_datetime", "prepare_dossier"]
+__all__ = ["AnalysedCorpus", "Prepared", "analyse_project", "edition_datetime", "prepare_dossier"]

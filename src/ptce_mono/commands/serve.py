@@ -3,6 +3,9 @@
 The preview is the dossier's own HTML (drafts included, as an editor wants to see them), written
 to `build/preview/`. When the sources have errors, the page lists them with file:line instead.
 `/dossier.pdf` builds the PDF on demand. The server listens on 127.0.0.1 only.
+
+The open page reloads itself after each rebuild: it carries the number of its build and asks
+`/__build` for the current one every second (plain polling: nothing stays open on the server).
 """
 
 from __future__ import annotations
@@ -44,6 +47,21 @@ def snapshot(project: Path) -> dict[str, float]:
     return times
 
 
+BUILD_PATH = "/__build"
+
+
+def reloading(page: str, build: int) -> str:
+    """`page` with the script that reloads it once a build newer than `build` is served."""
+    script = (
+        f'<script>(function () {{ var shown = "{build}"; setInterval(function () {{'
+        f' fetch("{BUILD_PATH}", {{cache: "no-store"}}).then(function (r) {{ return r.text(); }})'
+        " .then(function (now) { if (now !== shown) { location.reload(); } })"
+        " .catch(function () {}); }, 1000); })();</script>"
+    )
+    end = page.rfind("</body>")
+    return page[:end] + script + page[end:] if end >= 0 else page + script
+
+
 def problems_page(message: str) -> str:
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Problèmes</title>'
@@ -77,8 +95,9 @@ class Preview:
             except Exception as exc:  # a template error, a file gone: shown, and the preview goes on
                 self.last_error = _describe(exc)
                 page = problems_page(self.last_error)
-            write_bytes_atomic(self.out_dir / "index.html", page.encode("utf-8"))
-            self.builds += 1
+            build = self.builds + 1
+            write_bytes_atomic(self.out_dir / "index.html", reloading(page, build).encode("utf-8"))
+            self.builds = build
 
     def build_pdf(self) -> Path:
         with self.lock:
@@ -144,6 +163,15 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
 
         def do_GET(self) -> None:
             if self._refused():
+                return
+            if self.path.split("?")[0] == BUILD_PATH:
+                number = str(preview.builds).encode("ascii")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=ascii")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(number)))
+                self.end_headers()
+                self.wfile.write(number)
                 return
             if self.path.split("?")[0] == "/dossier.pdf":
                 try:

@@ -89,9 +89,14 @@ def swot_table(model: CrossCase) -> Table:
 TABLES = {"matrice": matrix_table, "typologie": typology_table, "afom": swot_table}
 
 
-def to_csv(table: Table) -> bytes:
+# A French spreadsheet (LibreOffice, Excel in French) splits on semicolons: the comma is the
+# decimal separator there. `separator=","` writes the comma CSV other tools expect.
+FRENCH_SEPARATOR = ";"
+
+
+def to_csv(table: Table, separator: str = FRENCH_SEPARATOR) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
     writer.writerow([csv_cell(value) for value in table[0]])
     writer.writerows([csv_cell(value) for value in row] for row in table[1])
     # A BOM lets spreadsheet programs recognise UTF-8 when they open the file directly.
@@ -123,14 +128,16 @@ def to_xlsx(tables: dict[str, Table]) -> bytes:
     return buffer.getvalue()
 
 
-def export_tables(model: CrossCase, out_dir: Path, xlsx: bool = True) -> list[Path]:
+def export_tables(
+    model: CrossCase, out_dir: Path, xlsx: bool = True, separator: str = FRENCH_SEPARATOR
+) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     sweep_temporaries(out_dir)
     tables = {name: build(model) for name, build in TABLES.items()}
     written = []
     for name, table in tables.items():
         path = out_dir / f"{name}.csv"
-        write_bytes_atomic(path, to_csv(table))
+        write_bytes_atomic(path, to_csv(table, separator))
         written.append(path)
     if xlsx:
         path = out_dir / "analyse-transversale.xlsx"
@@ -139,8 +146,15 @@ def export_tables(model: CrossCase, out_dir: Path, xlsx: bool = True) -> list[Pa
     return written
 
 
-def write_tables(project: Path, out_dir: Path, drafts: bool | None = None, xlsx: bool = True) -> list[Path]:
+def write_tables(
+    project: Path,
+    out_dir: Path,
+    drafts: bool | None = None,
+    xlsx: bool = True,
+    separator: str = FRENCH_SEPARATOR,
+) -> list[Path]:
     """`ptce-mono matrix`: the tables of the poles the dossier prints, in its order, under its
-    draft policy (`drafts` overrides `drafts:` of dossier.yaml). Raises as `analyse_project`."""
+    draft policy (`drafts` overrides `drafts:` of dossier.yaml). CSV files have a UTF-8 BOM and
+    `separator` between fields (`;` by default). Raises as `analyse_project`."""
     corpus = analyse_project(project, drafts)
-    return export_tables(corpus.model, out_dir, xlsx=xlsx)
+    return export_tables(corpus.model, out_dir, xlsx=xlsx, separator=separator)

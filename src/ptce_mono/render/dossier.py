@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,11 @@ from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.project_files import read_text
 from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
-from ptce_mono.render.figures import departement_name
+from ptce_mono.render.facts import Fact, departement_label, pole_facts
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
-from ptce_mono.sources.fields import Count, Unknown
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import template_folders
@@ -57,36 +55,6 @@ def french_month(value: str | dt.date) -> str:
     if month.isdigit() and 1 <= int(month) <= 12:
         return f"{MONTHS[int(month) - 1]} {year}"
     return value
-
-
-@cache
-def departement_label(code: str | None) -> str:
-    """`40` -> `Landes (40)`; a code without a known name is printed as it is."""
-    if not code:
-        return NOT_DOCUMENTED
-    name = departement_name(code)
-    return f"{name} ({code})" if name != code else code
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One line of a chapter's key-facts box; `reason` says why a value is not documented."""
-
-    label: str
-    value: str
-    undocumented: bool = False
-    reason: str = ""
-    wide: bool = False  # a long value: printed across the box, not in one of its two columns
-
-
-def fact(label: str, value: Any, wide: bool = False) -> Fact:
-    if value is None or value == [] or isinstance(value, Unknown):
-        reason = value.reason if isinstance(value, Unknown) else ""
-        return Fact(label, NOT_DOCUMENTED, True, reason, wide)
-    if isinstance(value, list):
-        return Fact(label, ", ".join(str(v) for v in value), wide=wide)
-    text = str(value) if isinstance(value, (Count, int, str)) else repr(value)
-    return Fact(label, text, wide=wide)
 
 
 # -- model --------------------------------------------------------------------------------------
@@ -167,31 +135,8 @@ def chapter_for(
     meta = monograph.meta
     location: dict[str, Any] = meta.get("location") or {}
     region = location.get("region_study")
-    today = location.get("region_today")
-    where = (location.get("commune"), departement_label(location.get("departement")))
-    place = ", ".join(x for x in where if x)
-    changed = region and today and today != region
-    region_text = f"{region} (aujourd’hui {today})" if changed else region
     people = list(meta.get("interviewees") or [])
-    facts = [
-        fact("Implantation", place or None),
-        fact("Région", region_text),
-        fact("Territoire", meta.get("territory_types")),
-        fact("Activités", meta.get("activity_types")),
-        fact("Début de la coopération", meta.get("year_cooperation_began")),
-        fact("Constitution en pôle", meta.get("year_pole_formed")),
-        fact("Structures membres", meta.get("member_count")),
-        fact("Emplois", meta.get("jobs")),
-        fact("Forme juridique", meta.get("legal_form")),
-        fact("Structure porteuse", meta.get("carrier"), wide=True),
-        fact("Lieu commun", meta.get("shared_place"), wide=True),
-        fact(
-            "Personnes interviewées",
-            "; ".join(f"{p['name']}, {p['role']}" if p.get("role") else p["name"] for p in people)
-            or "aucun entretien",
-            wide=True,
-        ),
-    ]
+    facts = pole_facts(meta)
     order = grid.section_ids
     cite = citations.cite_function(f"{monograph.id}--") if citations else None
     sections = [

@@ -45,6 +45,8 @@ EDITORIAL_DEFAULTS = {
 }
 OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
+# The edition's month (or day): 2014-03 or 2014-03-15.
+_EDITION = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class DossierConfig:
     csl: Path | None = None  # the citation style; None when the packaged styles are missing
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
+    edition: str = ""  # the edition's date as written (2014-03 or 2014-03-15), "" when not given
 
     @property
     def reference_year(self) -> int:
@@ -88,15 +91,19 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
     try:
         text = read_text(config_path.absolute(), (project if path is None else config_path.parent).absolute())
     except (OSError, UnicodeDecodeError) as exc:
+        hint = _("Every project has a `{file}` at its root (title, publisher, period...).")
+        if isinstance(exc, FileNotFoundError):
+            hint = _(
+                "No `{file}` here: run `ptce-mono init` in this folder to start a project "
+                "(settings, an example monograph, editorial texts), or pass --project."
+            )
         problems.error(
             Position(),
             "config-unreadable",
             _("cannot read the dossier settings: {reason}").format(
                 reason=getattr(exc, "strerror", None) or exc
             ),
-            _("Every project has a `{file}` at its root (title, publisher, period...).").format(
-                file=CONFIG_NAME
-            ),
+            hint.format(file=CONFIG_NAME),
         )
         raise ConfigError(problems.items) from None
     root = load_yaml(text, problems)
@@ -187,6 +194,7 @@ def _settings_spec(project: Path) -> Record:
             optional("editorial", editorial, {}),
             optional("options", Text(_options_file(project))),
             optional("drafts", Choice(DRAFT_CHOICES), "exclude"),
+            optional("edition", Text(_edition), ""),
             optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
             optional("csl", Text(citation_style(project))),
         ),
@@ -220,6 +228,7 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         editorial=editorial,
         include_drafts=values["drafts"] == "include",
         options=options,
+        edition=values["edition"],
         bibliography=tuple(values["bibliography"]),
         csl=values.get("csl") or packaged_style(DEFAULT_STYLE),
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
@@ -237,6 +246,19 @@ def _period(text: str, at: At) -> str | None:
         )
         return None
     return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)
+
+
+def _edition(text: str, at: At) -> str | None:
+    if not _EDITION.match(text):
+        at.error(
+            "bad-edition",
+            _("`{name}` must be a month such as 2014-03 (or a day, 2014-03-15), found `{found}`").format(
+                name=at.name, found=text
+            ),
+            _("The cover prints it as the edition's date; without it, the last commit's date is used."),
+        )
+        return None
+    return text
 
 
 def _pole_ref(text: str, at: At) -> PoleRef | None:

@@ -7,6 +7,7 @@ deep nesting and oversized input are refused with a message and a line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -84,6 +85,20 @@ class Mapping:
 YValue = Union[Scalar, Sequence, Mapping]  # noqa: UP007 - a runtime alias
 
 
+# `key: value : more`: a second colon followed by a space inside a plain value, as French
+# typography writes `lieu commun : ancienne scierie`.
+_COLON_IN_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s:#][^:#]*?):\s+([^\s\"'].*?:(?:\s.*)?)$")
+
+
+def _colon_hint(line: str) -> str:
+    match = _COLON_IN_VALUE.match(line.rstrip())
+    if not match:
+        return ""
+    key, value = match.group(1).strip(), match.group(2).strip()
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return _('A value with ": " in it must be quoted: {example}').format(example=f'{key}: "{quoted}"')
+
+
 def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping | None:
     """Parse `text` (a YAML mapping) into positioned values; report every refusal in `problems`.
 
@@ -110,6 +125,8 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         bad_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
         if "\t" in bad_line:
             hint = _("YAML does not allow tabs for indentation: use spaces.")
+        elif "mapping values are not allowed" in reason:
+            hint = _colon_hint(bad_line) or hint
         shown = _(reason) if reason in _KNOWN_REASONS else reason
         problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=shown), hint)
         return None

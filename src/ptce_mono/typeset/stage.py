@@ -45,14 +45,15 @@ def typeset(
     jobs: int | None = None,
     single_pass: bool = False,
     workers: Workers | None = None,
+    name: str = "dossier",
 ) -> TypesetResult:
-    """Write `out_dir/dossier.pdf` and `out_dir/dossier.html`; nothing is replaced on failure.
+    """Write `out_dir/<name>.pdf` and `out_dir/<name>.html`; nothing is replaced on failure.
 
     By default the dossier is typeset in pieces by `jobs` processes (the number of cores),
     cached in `out_dir/cache/` (pieces.py), on `workers` when given; `single_pass` lays the
     whole document out at once.
     """
-    pdf_path, html_path = out_dir / "dossier.pdf", out_dir / "dossier.html"
+    pdf_path, html_path = out_dir / f"{name}.pdf", out_dir / f"{name}.html"
     out_dir.mkdir(parents=True, exist_ok=True)
     if single_pass:
         from ptce_mono.typeset.engine import render_pdf
@@ -63,9 +64,9 @@ def typeset(
     else:
         from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, typeset_in_pieces
 
-        fd, name = temporary_beside(pdf_path)
+        fd, temporary_name = temporary_beside(pdf_path)
         os.close(fd)
-        temporary = Path(name)
+        temporary = Path(temporary_name)
         try:
             result = typeset_in_pieces(
                 html,
