@@ -88,6 +88,7 @@ class Prepared:
     left_out: list[Monograph]
     edition: dt.datetime
     problems: list[Problem]
+    pdf_variant: str = "pdf/ua-1"
 
 
 def prepare_dossier(
@@ -170,7 +171,8 @@ def prepare_dossier(
         editorial=editorial,
         env=env,
     )
-    return Prepared(rendered, printed, left_out, edition, [*config.warnings, *checked.problems])
+    problems = [*config.warnings, *checked.problems]
+    return Prepared(rendered, printed, left_out, edition, problems, config.pdf_variant)
 
 
 def build_dossier(
@@ -238,6 +240,7 @@ def build_dossier(
             jobs=jobs,
             single_pass=single_pass,
             workers=workers,
+            variant=None if prepared.pdf_variant == "none" else prepared.pdf_variant,
         )
     seconds = time.perf_counter() - started
     LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)

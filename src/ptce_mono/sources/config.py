@@ -39,7 +39,11 @@ KEYS = (
     "editorial",
     "options",
     "drafts",
+    "pdf",
 )
+# The PDF's variant (`pdf: {variant: ...}`): tagged PDF/UA-1, tagged PDF/A-3u for archives, or
+# a plain PDF.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -69,6 +73,7 @@ class DossierConfig:
     include_drafts: bool
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
+    pdf_variant: str = PDF_VARIANTS[0]
 
     @property
     def reference_year(self) -> int:
@@ -173,7 +178,26 @@ class _ConfigReader:
             editorial=self.editorial(),
             include_drafts=drafts == "include",
             options=self.options_file(),
+            pdf_variant=self.pdf_variant(),
             warnings=tuple(p for p in self.problems.items if p.severity < Severity.ERROR),
+        )
+
+    def pdf_variant(self) -> str:
+        value = self.root.get("pdf")
+        if value is None or (isinstance(value, Scalar) and value.is_null):
+            return PDF_VARIANTS[0]
+        if not isinstance(value, Mapping):
+            self.problems.error(
+                value.position, "wrong-type", "`pdf` must be a mapping, e.g. `{variant: pdf/ua-1}`"
+            )
+            return PDF_VARIANTS[0]
+        for key, entry in value.entries.items():
+            if key != "variant":
+                self.problems.error(
+                    entry.key_position, "unknown-key", f"unknown key `pdf.{key}`", "Keys: variant."
+                )
+        return _ConfigReader(value, self.problems, self.project).choice(
+            "variant", PDF_VARIANTS, PDF_VARIANTS[0]
         )
 
     def position(self, key: str) -> Position:

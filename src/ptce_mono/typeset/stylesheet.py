@@ -8,6 +8,8 @@ from ptce_mono.core.errors import RenderError
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
 
 STYLESHEET = "dossier.css"
+DEFAULT_VARIANT = "pdf/ua-1"  # tagged and accessible unless dossier.yaml says otherwise
+VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 
 
 def find_stylesheet(templates: list[Path]) -> Path:
@@ -15,6 +17,15 @@ def find_stylesheet(templates: list[Path]) -> Path:
         if (folder / STYLESHEET).is_file():
             return folder / STYLESHEET
     raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
+
+
+PAGE_TOTAL = "counter(pages)"
+
+
+def with_page_total(css: str, total_pages: int) -> str:
+    """`css` with the dossier's page count printed where it says `counter(pages)`: what a piece
+    of the dossier prints there, its own page count being only a part of it."""
+    return css.replace(PAGE_TOTAL, f'"{total_pages}"')
 
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:

@@ -2,8 +2,9 @@
 
 - pages: the front piece's file is the base (its catalog, language and document information),
   the other pieces' pages follow in order; the merged page count must be the sum of the parts.
-- page numbers: the pieces are typeset without them; a stamp document, one page per page of the
-  dossier with only the page-number margin box, is laid over them.
+- structure tree: WeasyPrint tags each page's content under the document's element, page by
+  page; the pieces' elements follow the front's under its document element, their parent-tree
+  keys (pages' /StructParents, links' /StructParent) shifted past the ones before them.
 - named destinations: every piece's anchors, pointing at the merged pages; links a piece could
   not resolve (`ptce-anchor:<id>`, see chunks.py) become internal links again.
 - outline: rebuilt from the pieces' bookmarks with their levels, across pieces.
@@ -158,20 +159,50 @@ def _bookmark_tree(
     return roots
 
 
-def merge_pieces(
-    pieces: list[Piece], stamps: bytes, target: Path, originals: Callable[[str], bytes | None]
-) -> int:
+def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int) -> int:
+    """`source`'s structure elements appended to `merged`'s document element, for its pages
+    already copied as `pages`; the next free parent-tree key."""
+    if "/StructTreeRoot" not in source.Root or "/StructTreeRoot" not in merged.Root:
+        return next_key
+    root = merged.copy_foreign(source.Root.StructTreeRoot)  # same copies of the pages as before
+    document = merged.Root.StructTreeRoot.K[0]
+    for element in root.K[0].K:
+        element.P = document
+        document.K.append(element)
+    nums = merged.Root.StructTreeRoot.ParentTree.Nums
+    theirs = list(root.ParentTree.Nums)
+    for key, value in zip(theirs[::2], theirs[1::2], strict=True):
+        nums.append(int(key) + next_key)
+        nums.append(value)
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + next_key
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + next_key
+    return next_key + max((int(k) for k in theirs[::2]), default=-1) + 1
+
+
+def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> int:
     """Write the merged dossier to `target` (the caller renames it into place); its page count."""
     expected = sum(piece.layout.pages for piece in pieces)
     merged = Pdf.open(pieces[0].pdf)
     opened = []
     try:
+        tree = merged.Root.get("/StructTreeRoot")
+        next_key = 0
+        if tree is not None:
+            next_key = max((int(k) for k in list(tree.ParentTree.Nums)[::2]), default=-1) + 1
         for piece in pieces[1:]:
             source = Pdf.open(piece.pdf)
             opened.append(source)
+            first = len(merged.pages)
             with warnings.catch_warnings():  # the named destinations are rebuilt below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 merged.pages.extend(source.pages)
+            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key)
+        if tree is not None:
+            tree.ParentTreeNextKey = next_key
         if len(merged.pages) != expected:
             raise RenderError(
                 f"the merged dossier has {len(merged.pages)} pages, its pieces {expected}: "
@@ -203,15 +234,6 @@ def merge_pieces(
         if bookmarks:
             merged.Root.PageMode = Name.UseOutlines
 
-        stamp_pdf = Pdf.open(io.BytesIO(stamps))
-        opened.append(stamp_pdf)
-        if len(stamp_pdf.pages) != len(merged.pages):
-            raise RenderError(
-                f"the page-number stamps have {len(stamp_pdf.pages)} pages for {len(merged.pages)}"
-            )
-        for index, (merged_page, stamp) in enumerate(zip(merged.pages, stamp_pdf.pages, strict=True)):
-            _overlay(merged, merged_page, stamp, f"/PtceStamp{index}")
-
         removed = share_font_subsets(merged, originals)
         LOGGER.info("merged %d pieces, %d pages; %d font subsets shared", len(pieces), expected, removed)
         merged.save(
@@ -225,20 +247,6 @@ def merge_pieces(
         for source in opened:
             source.close()
         merged.close()
-
-
-def _overlay(pdf: Pdf, page: pikepdf.Page, stamp: pikepdf.Page, name: str) -> None:
-    """`stamp` drawn over `page` as a form XObject. (pikepdf's add_overlay names the XObject at
-    random, and the same sources must give the same bytes.)"""
-    form = pdf.copy_foreign(stamp.as_form_xobject())
-    if "/Resources" not in page.obj:
-        page.obj.Resources = Dictionary()
-    resources = page.obj.Resources
-    if "/XObject" not in resources:
-        resources.XObject = Dictionary()
-    resources.XObject[name] = form
-    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, f"\nQ\nq {name} Do Q\n".encode()))
 
 
 def _relink(pdf: Pdf, anchors: set[str]) -> None:
