@@ -173,6 +173,31 @@ def test_the_cache_is_safe_to_delete(project: Path, in_pieces: Path, tmp_path: P
     assert again.pdf.read_bytes() == in_pieces.read_bytes()
 
 
+# -- larger corpora: the shipped review edition (14 poles) and 36 generated poles ------------------
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def test_the_review_edition_of_the_shipped_corpus(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    one_pass = build_dossier(REPOSITORY, tmp_path / "one-pass", drafts=True, single_pass=True).pdf
+    with caplog.at_level(logging.INFO, logger="ptce_mono.typeset"):
+        in_pieces = build_dossier(REPOSITORY, tmp_path / "pieces", drafts=True, jobs=2).pdf
+    assert not [r for r in caplog.records if "one pass" in r.getMessage()]
+    assert len(page_texts(one_pass)) >= 40
+    assert_same_pages(one_pass, in_pieces)
+
+
+def test_thirty_six_poles(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    files = {
+        "dossier.yaml": FILES["dossier.yaml"],
+        **{f"monographs/pole-{n:02d}.md": monograph_text(f"pole-{n:02d}") for n in range(36)},
+    }
+    one_pass, in_pieces, declined = build_both(write_project(tmp_path, files), tmp_path, caplog)
+    assert declined == ""
+    assert len(page_texts(one_pass)) >= 100
+    assert_same_pages(one_pass, in_pieces)
+
+
 # -- stylesheet variants: the builders agree, or the in-pieces builder declines and says why -----
 
 VARIANTS = {

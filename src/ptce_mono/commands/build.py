@@ -66,6 +66,33 @@ def build_datetime(monographs: list[Monograph], fallback_year: int) -> dt.dateti
     return max(dates, default=dt.datetime(fallback_year, 1, 1, tzinfo=dt.timezone.utc))
 
 
+def _characters_without_font(project: Path, printed: list[Monograph]) -> list[Problem]:
+    """A warning, with its file and line, for each character of a monograph that no font of the
+    dossier has: it would print as an empty box (the machine's fonts are never used)."""
+    from ptce_mono.typeset.fonts import characters_without_font
+
+    found = []
+    for monograph in printed:
+        source = next((p for p in (Path(monograph.path), project / monograph.path) if p.is_file()), None)
+        if source is None:
+            continue
+        text = source.read_text(encoding="utf-8")
+        for line, column, character in characters_without_font(text, project):
+            problem = Problem(
+                monograph.path,
+                Position(line, column),
+                Severity.WARNING,
+                "char-without-font",
+                f"no font of the dossier has “{character}” (U+{ord(character):04X}): "
+                "it would print as an empty box",
+                "Use another character, or add a font that has it to the project's fonts/ folder "
+                "(docs/styling.md).",
+            )
+            LOGGER.warning("%s:%d: %s", problem.path, line, problem.message)
+            found.append(problem)
+    return found
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -228,6 +255,7 @@ def build_dossier(
 
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
         printed, left_out, edition = prepared.printed, prepared.left_out, prepared.edition
+        prepared.problems.extend(_characters_without_font(project, printed))
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")

@@ -32,7 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
-from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, source_date
+from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
 
@@ -139,7 +139,8 @@ def _styles(
             _AT_EXIT.append(Finalize(None, forget_styles, exitpriority=10))
         forget_styles()  # another stylesheet: the kept one is not needed any more
         fetcher = SandboxFetcher(allowed, layers=templates)
-        fonts = FontConfiguration()
+        with hermetic_fontconfig(project):
+            fonts = FontConfiguration()
         font_faces = font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri())
         _BASES[key] = (
             fetcher,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
-from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
+from ptce_mono.typeset.fonts import font_face_css, font_folders
 
 STYLESHEET = "dossier.css"
 DEFAULT_VARIANT = "pdf/ua-1"  # tagged and accessible unless dossier.yaml says otherwise
@@ -29,7 +29,7 @@ def with_page_total(css: str, total_pages: int) -> str:
 
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
-    folders = [*templates, *FONT_FOLDERS.values()]
+    folders = [*templates, *font_folders(project)]
     if (project / "assets").is_dir():
         folders.append(project / "assets")
     return folders
