@@ -60,6 +60,7 @@ def test_the_dossier_is_tagged_pdf_ua(dossier: Path) -> None:
         assert metadata.get(PDFUA) == "1"
         assert metadata.get("dc:title") == "Dossier d’essai"
         assert len(pdf.open_outline().root) >= 4  # bookmarks
+        assert all(page.obj.Tabs == "/S" for page in pdf.pages)  # tab order: the structure's
 
 
 def test_headings_tables_lists_and_the_map_are_tagged(dossier: Path) -> None:

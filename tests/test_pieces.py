@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import font_source_sans_pro
 import pikepdf
 import pypdfium2
 import pytest
@@ -114,6 +115,15 @@ def test_pieces_give_the_pages_of_the_one_pass_dossier(one_pass: Path, in_pieces
     )
 
 
+def elements_of(root: pikepdf.Object) -> list[pikepdf.Object]:
+    found = [root]
+    kids = root.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found.extend(elements_of(kid))
+    return found
+
+
 def test_the_merged_structure_tree_is_whole(one_pass: Path, in_pieces: Path) -> None:
     def shape(path: Path) -> tuple[list[str], int]:
         with pikepdf.open(path) as pdf:
@@ -130,10 +140,15 @@ def test_the_merged_structure_tree_is_whole(one_pass: Path, in_pieces: Path) -> 
                         walk(kid)
 
             walk(tree.K[0])
+            ids = [str(e.ID) for e in elements_of(tree.K[0]) if "/ID" in e]
+            assert len(ids) == len(set(ids))  # the table cells' headers name one cell each
+            headers = {str(h) for e in elements_of(tree.K[0]) for h in e.get("/A", {}).get("/Headers", [])}
+            assert headers <= set(ids)
             keys = [int(k) for k in list(tree.ParentTree.Nums)[::2]]
             assert keys == list(range(len(keys)))
             for page in pdf.pages:
                 assert int(page.obj.StructParents) in keys
+                assert page.obj.Tabs == "/S"
             return kinds, len(keys)
 
     assert shape(in_pieces) == shape(one_pass)
@@ -200,15 +215,42 @@ def test_thirty_six_poles(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> N
 
 # -- stylesheet variants: the builders agree, or the in-pieces builder declines and says why -----
 
-VARIANTS = {
+LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'
+    b'<rect width="40" height="20" fill="#0b6e4f"/></svg>'
+)
+LIGHT = Path(font_source_sans_pro.font_directory) / "SourceSansPro-Light.otf"
+# (CSS added to the stylesheet, files added to the project, what the in-pieces build declines for)
+VARIANTS: dict[str, tuple[str, dict[str, str | bytes], str]] = {
     "page number moved": (
-        '@page { @bottom-right { content: none; } @bottom-center { content: counter(page) " sur " counter(pages); } }',
+        "@page { @bottom-right { content: none; } "
+        '@bottom-center { content: counter(page) " sur " counter(pages); } }',
+        {},
         "",
     ),
-    "A5 pages": ("@page { size: A5; margin: 15mm; }", ""),
-    "a larger font": ("body { font-size: 12.5pt; }", ""),
+    "A5 pages": ("@page { size: A5; margin: 15mm; }", {}, ""),
+    "a larger font": ("body { font-size: 12.5pt; }", {}, ""),
+    "colours and margins": (
+        ":root { --accent: #0b6e4f; --ink: #222; } @page { margin: 30mm 20mm 28mm 20mm; }",
+        {},
+        "",
+    ),
+    "a logo on the cover": (
+        '.cover-foot { background: url("../assets/logo.svg") no-repeat right bottom / 30mm auto; '
+        "min-height: 20mm; }",
+        {"assets/logo.svg": LOGO},
+        "",
+    ),
+    "the lab's own font": (
+        '@font-face { font-family: "Labo Sans"; src: url("../fonts/LaboSans.otf"); } '
+        ':root { --sans: "Labo Sans", "Source Sans Pro", sans-serif; }',
+        {"fonts/LaboSans.otf": LIGHT.read_bytes()},
+        "",
+    ),
     "a document-wide counter": (
-        'main { counter-reset: figure; } h3 { counter-increment: figure; } h3::before { content: counter(figure) ". "; }',
+        "main { counter-reset: figure; } h3 { counter-increment: figure; } "
+        'h3::before { content: counter(figure) ". "; }',
+        {},
         "CSS counter",
     ),
 }
@@ -218,16 +260,19 @@ VARIANTS = {
 def test_stylesheet_variants_keep_the_builders_equal(
     variant: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    extra, declines = VARIANTS[variant]
-    project = write_project(
-        tmp_path, {**FILES, "templates/dossier.css": CSS.read_text(encoding="utf-8") + "\n" + extra + "\n"}
-    )
+    extra, files, declines = VARIANTS[variant]
+    stylesheet = CSS.read_text(encoding="utf-8") + "\n" + extra + "\n"
+    project = write_project(tmp_path, {**FILES, **files, "templates/dossier.css": stylesheet})
     one_pass, in_pieces, declined = build_both(project, tmp_path, caplog)
     assert_same_pages(one_pass, in_pieces)
     if declines:
         assert declines in declined
     else:
         assert declined == ""
+    if variant == "the lab's own font":
+        with pikepdf.open(in_pieces) as pdf:
+            fonts = {str(f.BaseFont) for page in pdf.pages for _k, f in page.Resources.Font.items()}
+        assert any("Light" in name for name in fonts), fonts
 
 
 # -- cutting the HTML ----------------------------------------------------------------------------

@@ -228,13 +228,11 @@ def build_dossier(
     """
     started = time.perf_counter()
     folders = template_folders(project)
-    # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
-    # while the sources are fingerprinted and checked and the HTML is made, and are stopped at
-    # once when the build ends early.
+    # The typesetting processes start once the build knows it has work: they get ready
+    # (WeasyPrint, stylesheet, fonts) while the sources are checked and the HTML is made.
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
-        workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
         key = fingerprint(project.resolve(), drafts, extra, "single-pass" if single_pass else "")
@@ -251,6 +249,7 @@ def build_dossier(
                 html=out_dir / "dossier.html",
                 up_to_date=True,
             )
+        workers.start()
         from ptce_mono.typeset.stage import typeset
 
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)

@@ -195,9 +195,9 @@ def layout_of_html(html: str, templates: list[Path], project: Path, *, extra_css
     with _reported():
         fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
         fetcher.violations.clear()
-        document = HTML(
-            string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=fonts, stylesheets=sheets)
+        document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=sheets
+        )
     if fetcher.violations:
         refused = fetcher.violations[0]
         raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")

@@ -145,4 +145,3 @@ def source_date(epoch: int) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-

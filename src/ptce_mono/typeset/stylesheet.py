@@ -41,4 +41,3 @@ def browser_html(html: str, stylesheet: Path) -> str:
     css = faces + stylesheet.read_text(encoding="utf-8")
     style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
     return html.replace("</head>", style + "</head>", 1)
-

@@ -159,7 +159,23 @@ def _bookmark_tree(
     return roots
 
 
-def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int) -> int:
+def _own_ids(element: pikepdf.Object, prefix: str) -> None:
+    """`prefix` before the structure ids of `element` and its descendants, and before the header
+    ids their table cells name: WeasyPrint makes them from object numbers, which each piece
+    counts from 1, and a merged file's ids must be unique."""
+    if "/ID" in element:
+        element.ID = String(prefix + str(element.ID))
+    attributes = element.get("/A")
+    for attribute in attributes if isinstance(attributes, Array) else [attributes] if attributes else []:
+        if isinstance(attribute, Dictionary) and "/Headers" in attribute:
+            attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else []:
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            _own_ids(kid, prefix)
+
+
+def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int, prefix: str) -> int:
     """`source`'s structure elements appended to `merged`'s document element, for its pages
     already copied as `pages`; the next free parent-tree key."""
     if "/StructTreeRoot" not in source.Root or "/StructTreeRoot" not in merged.Root:
@@ -168,6 +184,7 @@ def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_k
     document = merged.Root.StructTreeRoot.K[0]
     for element in root.K[0].K:
         element.P = document
+        _own_ids(element, prefix)
         document.K.append(element)
     nums = merged.Root.StructTreeRoot.ParentTree.Nums
     theirs = list(root.ParentTree.Nums)
@@ -193,14 +210,14 @@ def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], b
         next_key = 0
         if tree is not None:
             next_key = max((int(k) for k in list(tree.ParentTree.Nums)[::2]), default=-1) + 1
-        for piece in pieces[1:]:
+        for index, piece in enumerate(pieces[1:], 1):
             source = Pdf.open(piece.pdf)
             opened.append(source)
             first = len(merged.pages)
             with warnings.catch_warnings():  # the named destinations are rebuilt below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 merged.pages.extend(source.pages)
-            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key)
+            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key, f"p{index}-")
         if tree is not None:
             tree.ParentTreeNextKey = next_key
         if len(merged.pages) != expected:
