@@ -151,7 +151,8 @@ def expected_heads(pdf: Path, document: pypdfium2.PdfDocument) -> dict[int, tupl
     return expected
 
 
-def test_running_heads_name_the_section_in_force_at_the_top_of_the_page(dossier: Path) -> None:
+def assert_running_heads(dossier: Path) -> None:
+    """Every page's running heads name the part and the section in force at its top."""
     document = pypdfium2.PdfDocument(dossier)
     try:
         expected = expected_heads(dossier, document)
@@ -169,3 +170,7 @@ def test_running_heads_name_the_section_in_force_at_the_top_of_the_page(dossier:
             assert " ".join(right.split()) == " ".join(chapter.split()), f"page {index + 1}"
     finally:
         document.close()
+
+
+def test_running_heads_name_the_section_in_force_at_the_top_of_the_page(dossier: Path) -> None:
+    assert_running_heads(dossier)

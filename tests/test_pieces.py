@@ -26,6 +26,7 @@ from ptce_mono.commands.build import build_dossier
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME, split_document
 
 from monograph_factory import monograph_text, pdf_outline, write_project
+from test_accessible import assert_running_heads
 
 FILES: dict[str, str | bytes] = {
     "dossier.yaml": "title: Dossier d’essai\nperiod: 2013-2014\npublisher: Comité d’essai\n"
@@ -200,6 +201,7 @@ def test_the_review_edition_of_the_shipped_corpus(tmp_path: Path, caplog: pytest
     assert not [r for r in caplog.records if "one pass" in r.getMessage()]
     assert len(page_texts(one_pass)) >= 40
     assert_same_pages(one_pass, in_pieces)
+    assert_running_heads(in_pieces)
 
 
 def test_thirty_six_poles(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
