@@ -189,6 +189,13 @@ def test_the_cache_is_safe_to_delete(project: Path, in_pieces: Path, tmp_path: P
     assert again.pdf.read_bytes() == in_pieces.read_bytes()
 
 
+def test_a_one_pass_build_does_not_count_as_up_to_date_for_pieces(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert not build_dossier(project, out, single_pass=True).up_to_date
+    assert not build_dossier(project, out, jobs=1).up_to_date
+    assert build_dossier(project, out, jobs=1).up_to_date
+
+
 # -- larger corpora: the shipped review edition (14 poles) and 36 generated poles ------------------
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -358,3 +365,94 @@ def test_a_build_leaves_no_temporary_fonts_behind(project: Path, tmp_path: Path)
         )
         assert (out / "dossier.pdf").is_file()
         assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run two workers")
+def test_jobs_option_on_the_command_line(project: Path, in_pieces: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ptce_mono.cli import main
+
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(project), "--out", str(tmp_path / "cli"), "--jobs", "2", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli" / "dossier.pdf").read_bytes() == in_pieces.read_bytes()
+    refused = CliRunner().invoke(main, ["build", "--project", str(project), "--jobs", "0"])
+    assert refused.exit_code == 2 and "--jobs" in refused.output
+
+
+def test_stopped_builds_leave_no_process_nor_temporary_fonts(project: Path, tmp_path: Path) -> None:
+    """A build that is up to date, or stops on an error, stops its workers, and their cleanup
+    still runs."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
+    command = [sys.executable, "-m", "ptce_mono", "build", "--project", str(copy), "--jobs", "2"]
+    subprocess.run(command, check=True, capture_output=True, env=environment)
+    again = subprocess.run(command, check=True, capture_output=True, env=environment, text=True)
+    assert again.stdout.startswith("Up to date")
+    bad = copy / "monographs" / "pole-alpha.md"
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("status:", "colour: red\nstatus:", 1), encoding="utf-8"
+    )
+    failed = subprocess.run(command, capture_output=True, env=environment, text=True)
+    assert failed.returncode == 1 and "unknown field `colour`" in failed.stderr
+    assert sorted(p.name for p in temporary.iterdir()) == []
+    # Every process of those builds has ended (the workers are forks: they bear its command line).
+    assert [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(copy).encode() in _read(p)] == []
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _dies(job: object, *_arguments: object) -> None:
+    os._exit(9)  # as the kernel's out-of-memory killer would end a typesetting process
+
+
+def test_a_worker_that_dies_fails_the_build_with_a_message(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptce_mono.core.errors import RenderError
+    from ptce_mono.typeset.pieces import workers as workers_module
+    from ptce_mono.typeset.pieces.workers import Job, build_workers
+
+    monkeypatch.setattr(workers_module, "typeset_job", _dies)  # inherited by the forked processes
+    with build_workers(project, jobs=2) as workers, pytest.raises(RenderError, match="stopped unexpectedly"):
+        workers.map([Job("a", "<p>Texte</p>"), Job("b", "<p>Texte</p>")], 0, tmp_path)
+
+
+def test_a_failing_piece_fails_the_build_and_cleans_up(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One piece fails while another is being typeset: the build raises the failure, and the
+    fonts' temporary copies are deleted all the same."""
+    import tempfile
+
+    from ptce_mono.core.errors import SandboxViolation
+    from ptce_mono.typeset.pieces.workers import Job, build_workers
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # the workers inherit it
+    long_piece = (
+        "<main>" + "<p>Un paragraphe de texte assez long pour remplir des pages.</p>" * 400 + "</main>"
+    )
+    failing = '<img src="https://example.org/logo.png">'
+    with build_workers(project, jobs=2) as workers, pytest.raises(SandboxViolation):
+        workers.map([Job("long", long_piece), Job("failing", failing)], 0, tmp_path)
+    assert not (tmp_path / "failing.pdf").exists()
+    assert sorted(p.name for p in temporary.iterdir()) == []
