@@ -20,6 +20,7 @@ import gc
 import hashlib
 import logging
 import mimetypes
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.util import Finalize
@@ -113,6 +114,21 @@ def _layout_of(document: Any) -> Layout:
 _BASES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
 _EXTRAS: dict[tuple[object, ...], CSS] = {}
 _AT_EXIT: list[Finalize] = []
+# What a forked process inherited from its parent: kept referenced, so that it is never collected
+# there, which would delete the parent's temporary copies of the fonts while the parent uses them.
+_INHERITED: list[object] = []
+
+
+def _forked() -> None:
+    """In a forked process: start without the parent's stylesheets and fonts (kept aside, never
+    collected here), and with this process's own cleanup at exit (a fork does not inherit it)."""
+    _INHERITED.extend([*_BASES.values(), *_EXTRAS.values()])
+    _BASES.clear()
+    _EXTRAS.clear()
+    _AT_EXIT.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def forget_styles() -> None:
