@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: dossier check test lint bench clean
+.PHONY: dossier check test lint bench catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src/ptce_mono
 	$(BIN)/python benchmarks/run.py
+
+# The French catalog: messages extracted from the source, merged into the .po (translate the new
+# ones there), then compiled into the .mo the package carries. The .po's header (French plurals,
+# fixed dates) is left as it is, so that the same .po always compiles to the same .mo.
+LOCALE := src/ptce_mono/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -k ngettext:1,2 -o $(LOCALE)/ptce_mono.pot src/ptce_mono
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-pot-creation-date -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D ptce_mono -l fr
 
 clean:
 	rm -rf build/dossier.pdf build/dossier.html build/cache

@@ -42,7 +42,9 @@ def test_sarif_report(tmp_path):
 
 
 def test_matrix_exports_tables(tmp_path):
-    write_project(tmp_path, {"monographs/x.md": monograph_text("x")})
+    # The tables hold the poles the dossier prints: the project's dossier.yaml says which.
+    write_project(tmp_path, {"dossier.yaml": "title: T\npublisher: P\nperiod: 2013-2014\n",
+                             "monographs/x.md": monograph_text("x")})
     result = invoke(["matrix", "--out", "out"], tmp_path)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
@@ -75,3 +77,34 @@ def test_unchanged_build_is_skipped_and_any_change_rebuilds(tmp_path):
     pdf.write_bytes(b"damaged")  # an output changed by hand is rebuilt too
     assert "Built " in invoke(["build"], tmp_path).output
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_matrix_follows_the_dossiers_order_and_draft_policy(tmp_path):
+    write_project(tmp_path, {
+        "dossier.yaml": "title: T\npublisher: P\nperiod: 2013-2014\npoles: [zeta, alpha]\ndrafts: include\n",
+        "monographs/alpha.md": monograph_text("alpha"),
+        "monographs/zeta.md": monograph_text("zeta"),
+        "monographs/brouillon.md": monograph_text("brouillon").replace("status: published", "status: draft"),
+    })
+    assert invoke(["matrix", "--out", "out", "--no-xlsx"], tmp_path).exit_code == 0
+    rows = (tmp_path / "out" / "matrice.csv").read_text(encoding="utf-8").splitlines()[1:]
+    poles = list(dict.fromkeys(row.split(",")[0] for row in rows))
+    assert poles == ["zeta", "alpha", "brouillon"]
+    assert invoke(["matrix", "--out", "out2", "--no-xlsx", "--no-drafts"], tmp_path).exit_code == 0
+    rows = (tmp_path / "out2" / "matrice.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert "brouillon" not in {row.split(",")[0] for row in rows}
+
+
+def test_a_project_with_its_own_grid_and_templates_builds_from_its_folder(tmp_path):
+    """As `make dossier` runs: in the project's folder, whose own grid/ and templates/ are read
+    through paths relative to it."""
+    import shutil
+
+    project = write_project(tmp_path, {"dossier.yaml": "title: Essai\npublisher: Comité\nperiod: 2013-2014\n",
+                                       "monographs/pole-a.md": monograph_text("pole-a")})
+    shutil.copytree(ROOT / "grid", project / "grid")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for command in (["check"], ["matrix"], ["build"]):
+        result = invoke(command, project)
+        assert result.exit_code == 0, (command, result.output)
+    assert (project / "build" / "dossier.pdf").stat().st_size > 10_000

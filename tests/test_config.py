@@ -67,12 +67,12 @@ editorial:
   analysis: editorial/absent.md
 """
     assert problems_of(tmp_path, text) == [
-        (1, "missing-key"),  # publisher: reported on the mapping, line 1
-        (2, "unknown-key"),
+        (1, "missing-field"),  # publisher: reported on the mapping, line 1
+        (2, "unknown-field"),
         (3, "bad-period"),
         (4, "bad-value"),
         (5, "bad-value"),
-        (7, "unknown-key"),
+        (7, "unknown-field"),
         (8, "path-outside"),
         (9, "no-such-file"),
     ]

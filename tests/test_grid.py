@@ -54,7 +54,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         ("    type: slug", "    type: slogan", "grid-field-type"),
         ("    of: territory_type", "    of: territory_kinds", "grid-vocabulary"),
         ("    informs: [a, b, d]", "    informs: [a, z]", "grid-referentiel"),
-        ("    min_words: 40\n    pillar: genesis", "    min_words: many\n    pillar: genesis", "grid-type"),
+        ("    min_words: 40\n    pillar: genesis", "    min_words: many\n    pillar: genesis", "bad-value"),
         ("sections:\n", "sections:\n  bad: [\n", "yaml-syntax"),
     ],
 )

@@ -44,8 +44,9 @@ def test_another_folder_is_checked_and_built_with_the_packaged_defaults(installe
     project = tmp_path / "autre-projet"
     (project / "monographs").mkdir(parents=True)
     shutil.copy(ROOT / "monographs" / "pole-sud-aquitain.md", project / "monographs")
-    (project / "dossier.yaml").write_text("title: Autre dossier\npublisher: Autre réseau\nperiod: 2013-2014\n",
-                                          encoding="utf-8")
+    shutil.copy(ROOT / "references.bib", project)
+    (project / "dossier.yaml").write_text("title: Autre dossier\npublisher: Autre réseau\nperiod: 2013-2014\n"
+                                          "bibliography: [references.bib]\n", encoding="utf-8")
     probe = subprocess.run([sys.executable, "-c", "import ptce_mono; print(ptce_mono.__file__)"],
                            env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True,
                            check=True)

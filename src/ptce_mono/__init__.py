@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from ptce_mono.check.validate import CheckResult, check_paths, validate
 from ptce_mono.core.errors import (
     ConfigError,
@@ -14,6 +12,7 @@ from ptce_mono.core.errors import (
     SandboxViolation,
 )
 from ptce_mono.core.problems import Position, Problem, Severity
+from ptce_mono.core.version import VERSION as __version__
 from ptce_mono.sources.grid import Grid, load_grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 
 from ptce_mono import __version__
 from ptce_mono.core.errors import PtceError
-from ptce_mono.sources.grid import Grid
+from ptce_mono.core.i18n import LANGUAGES, set_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -49,20 +50,39 @@ def _progress(enabled: bool) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
-def _fail(exc: PtceError) -> None:
+def _fail(exc: PtceError, project: Path | None = None) -> None:
+    """The error's problems (with frames read only inside `project`) and its summary; exit."""
     problems = getattr(exc, "problems", None)
     if problems:
-        from ptce_mono.check.report import format_text
+        from ptce_mono.commands.check import format_text
 
-        click.echo(format_text(problems), err=True, nl=False)
+        click.echo(format_text(problems, root=project), err=True, nl=False)
     click.echo(f"ptce-mono: {exc}", err=True)
     sys.exit(exc.exit_code)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _io_failure(exc: OSError) -> None:
+    """A file that cannot be read or written: one line, exit 2, never a traceback."""
+    where = f" {exc.filename}" if exc.filename else ""
+    click.echo(f"ptce-mono: cannot write or read{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ptce-mono")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages and outputs (default: French, English when the locale is English).",
+)
+def main(lang: str | None) -> None:
     """Validate PTCE monographs and compile them into a research dossier."""
+    set_language(lang)
 
 
 @main.command()
@@ -90,48 +110,25 @@ def check(
 
     Example: ptce-mono check monographs/ --summary
     """
-    from ptce_mono.check.report import (
-        format_github,
-        format_json,
-        format_junit,
-        format_sarif,
-        format_summary,
-        format_text,
-    )
-    from ptce_mono.check.validate import check_paths
-    from ptce_mono.core.problems import Severity, has_errors
-    from ptce_mono.sources.grid import load_grid
-    from ptce_mono.sources.resources import project_resource
+    from ptce_mono.commands.check import check_project
 
-    project = Path.cwd()
     try:
-        grid = load_grid(grid_path or project_resource(project, "grid") / "grid.yaml")
+        outcome = check_project(
+            Path.cwd(),
+            list(paths),
+            grid_path=grid_path,
+            fmt=fmt,
+            strict=strict,
+            summary=summary,
+            errors_only=quiet,
+        )
     except PtceError as exc:
         _fail(exc)
         return
-    targets: list[str | Path] = list(paths) or [project / "monographs"]
-    result = check_paths(targets, grid, root=project, keep_text=False)
-    problems = result.problems
-    if quiet:
-        problems = [p for p in problems if p.severity == Severity.ERROR]
-    if fmt == "json":
-        click.echo(format_json(problems), nl=False)
-    elif fmt == "github":
-        click.echo(format_github(problems), nl=False)
-    elif fmt == "sarif":
-        click.echo(format_sarif(problems, __version__), nl=False)
-    elif fmt == "junit":
-        click.echo(format_junit(problems, [m.path for m in result.monographs]), nl=False)
-    else:
-        click.echo(format_text(problems), nl=False)
-        if summary:
-            click.echo(format_summary(result.monographs, grid), nl=False)
-        counts = ", ".join(
-            f"{result.count(s)} {s}(s)" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        )
-        drafts = sum(1 for m in result.monographs if not m.is_published)
-        click.echo(f"Checked {len(result.monographs)} monograph(s) ({drafts} draft(s)): {counts}.", err=True)
-    sys.exit(EXIT_PROBLEMS if has_errors(result.problems, strict) else EXIT_OK)
+    click.echo(outcome.report, nl=False)
+    if outcome.tally:
+        click.echo(outcome.tally, err=True)
+    sys.exit(EXIT_PROBLEMS if outcome.failed else EXIT_OK)
 
 
 @main.command()
@@ -182,34 +179,28 @@ def build(
 
     Example: ptce-mono build --drafts
     """
-    from ptce_mono.typeset.pieces.workers import build_workers
-
-    # Forked before the rest of the build is even imported: they get ready meanwhile.
-    workers = build_workers(project, jobs, single_pass)
-    workers.start()
+    # SIGTERM ends the build as an exception would: temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from ptce_mono.commands.build import build_dossier
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
-            with workers:
-                report = build_dossier(
-                    project,
-                    out_dir or project / "build",
-                    drafts=drafts,
-                    force=force,
-                    jobs=jobs,
-                    single_pass=single_pass,
-                    workers=workers,
-                )
-            if site:
-                from ptce_mono.commands.site import build_site
-
-                site_pages = build_site(project, out_dir or project / "build", drafts=drafts)
-                click.echo(f"Wrote the site: {len(site_pages)} pages in {site_pages[0].parent}.")
+            report = build_dossier(
+                project,
+                out_dir or project / "build",
+                drafts=drafts,
+                force=force,
+                jobs=jobs,
+                single_pass=single_pass,
+                site=site,
+            )
         except PtceError as exc:
-            _fail(exc)
+            _fail(exc, project)
+            return
+        except OSError as exc:
+            _io_failure(exc)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -229,16 +220,11 @@ def build(
         left_out = ", ".join(report.drafts_left_out)
         count = len(report.drafts_left_out)
         click.echo(f"Drafts left out: {count} ({left_out}); --drafts prints them.")
+    if report.site_pages:
+        click.echo(f"Wrote the site: {len(report.site_pages)} pages in {report.site_pages[0].parent}.")
     if report.warnings:
         message = f"{report.warnings} warning(s) in the sources: `ptce-mono check` lists them."
         click.echo(message, err=True)
-
-
-def _grid_for(project: Path) -> Grid:
-    from ptce_mono.sources.grid import load_grid
-    from ptce_mono.sources.resources import project_resource
-
-    return load_grid(project_resource(project, "grid") / "grid.yaml")
 
 
 @main.command()
@@ -258,21 +244,16 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
 
     Example: ptce-mono new "Pôle des Deux Rives"
     """
-    from ptce_mono.check.scaffold import scaffold
-    from ptce_mono.core.text import slugify
+    from ptce_mono.commands.authoring import new_monograph
 
     try:
-        grid = _grid_for(Path.cwd())
+        target = new_monograph(Path.cwd(), name, pole_id, folder)
     except PtceError as exc:
         _fail(exc)
         return
-    pole_id = pole_id or slugify(name)
-    target = folder / f"{pole_id}.md"
-    if target.exists():
-        click.echo(f"ptce-mono: {target} already exists; nothing written.", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold(grid, name, pole_id), encoding="utf-8")
+    except OSError as exc:
+        _io_failure(exc)
+        return
     click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
 
 
@@ -283,17 +264,19 @@ def schema(out: Path | None) -> None:
 
     Example: ptce-mono schema --out monograph.schema.json
     """
-    import json
-
-    from ptce_mono.check.schema import json_schema
+    from ptce_mono.commands.authoring import schema_text
 
     try:
-        text = json.dumps(json_schema(_grid_for(Path.cwd())), ensure_ascii=False, indent=2) + "\n"
+        text = schema_text(Path.cwd())
     except PtceError as exc:
         _fail(exc)
         return
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _io_failure(exc)
+            return
         click.echo(f"Wrote {out}.")
     else:
         click.echo(text, nl=False)
@@ -308,31 +291,29 @@ def schema(out: Path | None) -> None:
     default=None,
     help="Output folder (default: build/tables in the project).",
 )
-@click.option("--drafts", is_flag=True, help="Include draft monographs.")
+@click.option(
+    "--drafts/--no-drafts",
+    default=None,
+    help="Include draft monographs (default: `drafts:` of dossier.yaml, as the dossier does).",
+)
 @click.option("--no-xlsx", is_flag=True, help="CSV files only.")
-def matrix(project: Path, out_dir: Path | None, drafts: bool, no_xlsx: bool) -> None:
+def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool) -> None:
     """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
+
+    The poles are those the dossier prints, in its order.
 
     Example: ptce-mono matrix --drafts
     """
-    from ptce_mono.analysis.crosscase import analyse
-    from ptce_mono.check.report import format_text
-    from ptce_mono.check.validate import check_paths
-    from ptce_mono.core.problems import has_errors
+    from ptce_mono.commands.tables import write_tables
 
     try:
-        grid = _grid_for(project)
+        written = write_tables(project, out_dir or project / "build" / "tables", drafts, xlsx=not no_xlsx)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
         return
-    from ptce_mono.commands.tables import export_tables
-
-    result = check_paths([project / "monographs"], grid, root=project)
-    if has_errors(result.problems):
-        click.echo(format_text(result.problems), err=True, nl=False)
-        sys.exit(EXIT_PROBLEMS)
-    chosen = [m for m in result.monographs if m.is_published or drafts]
-    written = export_tables(analyse(chosen, grid), out_dir or project / "build" / "tables", xlsx=not no_xlsx)
+    except OSError as exc:
+        _io_failure(exc)
+        return
     for path in written:
         click.echo(f"Wrote {path}")
 
@@ -357,7 +338,10 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     try:
         written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
     except PtceError as exc:
-        _fail(exc)
+        _fail(exc, project)
+        return
+    except OSError as exc:
+        _io_failure(exc)
         return
     click.echo(f"Wrote {written}.")
 

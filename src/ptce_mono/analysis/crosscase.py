@@ -8,6 +8,7 @@ so that the dossier can link it back to its paragraph.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ptce_mono.analysis.typology import (
 )
 from ptce_mono.analysis.values import NOT_DOCUMENTED, display
 from ptce_mono.check.validate import GAP, MISSING, WRITTEN, section_state
+from ptce_mono.sources.citekeys import strip_citations
 from ptce_mono.sources.grid import SWOT_QUADRANTS, Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -54,6 +56,7 @@ class Cell:
     origin: str  # "author" (front-matter summary), "first sentence", "gap", ""
     line: int  # where the statement comes from in the monograph (0 when missing)
     body_line: int = 0  # where the section's text starts in the monograph
+    keys: tuple[str, ...] = ()  # the bibliography keys the section cites, in order
 
     @property
     def anchor(self) -> str:
@@ -167,7 +170,8 @@ def _pole(m: Monograph) -> Pole:
 
 def first_sentence(text: str, limit: int = SUMMARY_WORDS) -> str:
     """The opening sentence of a paragraph, without markup, cut at `limit` words."""
-    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line.strip()) for line in text.splitlines())
+    lines = strip_citations(text).splitlines()
+    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line.strip()) for line in lines)
     sentence = _SENTENCE_END.split(plain.strip(), maxsplit=1)[0]
     words = sentence.split()
     return sentence if len(words) <= limit else " ".join(words[:limit]) + " …"
@@ -190,7 +194,7 @@ def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
                 )
             elif spec.id in authored:
                 cells[(m.id, spec.id)] = Cell(
-                    m.id, spec.id, state, authored[spec.id], "author", section.position.line
+                    m.id, spec.id, state, strip_citations(authored[spec.id]), "author", section.position.line
                 )
             else:
                 paragraph = next((p for p in section.paragraphs if p.text.strip()), None)
@@ -199,6 +203,9 @@ def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
                 cells[(m.id, spec.id)] = Cell(
                     m.id, spec.id, state, summary, "first sentence", line, section.body_line
                 )
+            if section is not None and section.citations.uses:
+                keys = tuple(dict.fromkeys(use.key for use in section.citations.uses))
+                cells[(m.id, spec.id)] = dataclasses.replace(cells[(m.id, spec.id)], keys=keys)
     return Matrix([_pole(m) for m in monographs], [(s.id, s.title) for s in grid.sections], cells)
 
 

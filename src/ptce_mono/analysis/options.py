@@ -7,14 +7,19 @@ file:line, so an option never cites an item that has disappeared from the monogr
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ptce_mono.analysis.crosscase import Swot, SwotItem
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
-from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, load_yaml
+from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
+from ptce_mono.sources.yamlsafe import load_yaml
 
 TOWS_QUADRANTS = {
     "SO": "Atouts × opportunités : s'appuyer sur les atouts pour saisir les opportunités",
@@ -43,95 +48,86 @@ class Options:
         return {q: [o for o in self.options if o.quadrant == q] for q in TOWS_QUADRANTS}
 
 
-def load_options(path: Path, swot: Swot, shown: str | None = None) -> tuple[Options, list[Problem]]:
+def load_options(
+    path: Path, swot: Swot, shown: str | None = None, project: Path | None = None
+) -> tuple[Options, list[Problem]]:
     """Read the options file and check every cited id against the corpus's SWOT."""
     problems = ProblemList(shown or str(path))
     result = Options(problems.path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return result, []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path.absolute(), project.absolute() if project else path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.error(Position(), "unreadable", f"cannot read the options file: {exc}")
+        message = _("cannot read the options file: {reason}").format(reason=exc)
+        problems.error(Position(), "unreadable", message)
         return result, problems.items
     root = load_yaml(text, problems)
     if root is None:
         return result, problems.items
-    raw = root.get("options")
-    for key, entry in root.entries.items():
-        if key != "options":
-            problems.error(
-                entry.key_position, "unknown-field", f"unknown key `{key}`", "The file holds `options:`."
-            )
-    if not isinstance(raw, Sequence):
-        if raw is not None:
-            problems.error(raw.position, "wrong-type", "`options` must be a list")
-        return result, problems.items
+    values = Reader(problems).read(root, _file_spec())
     known = swot.by_id()
-    for item in raw.items:
-        option = _read_option(item, known, problems)
+    for read in values["options"] if isinstance(values, dict) else []:
+        option = _checked(read, known, problems)
         if option:
             result.options.append(option)
     return result, problems.items
 
 
-def _read_option(item: object, known: dict[str, SwotItem], problems: ProblemList) -> Option | None:
-    if not isinstance(item, Mapping):
-        problems.error(getattr(item, "position", Position()), "wrong-type", "each option must be a mapping")
-        return None
-    for key, entry in item.entries.items():
-        if key not in ("quadrant", "title", "text", "combines"):
-            problems.error(
-                entry.key_position,
-                "unknown-field",
-                f"unknown key `{key}` in an option",
-                did_you_mean(key, ["quadrant", "title", "text", "combines"]),
-            )
-    values = {}
-    for key in ("quadrant", "title", "text"):
-        value = item.get(key)
-        if not isinstance(value, Scalar) or not value.text.strip():
-            problems.error(
-                value.position if value else item.position, "missing-field", f"an option needs `{key}`"
-            )
-            return None
-        values[key] = value.text.strip()
-    quadrant = values["quadrant"].upper()
-    if quadrant not in TOWS_QUADRANTS:
-        problems.error(
-            item.entries["quadrant"].value.position,
-            "bad-value",
-            f"`{values['quadrant']}` is not a TOWS quadrant",
-            f"Use one of {', '.join(TOWS_QUADRANTS)}.",
-        )
-        return None
-    cited = item.get("combines")
-    if not isinstance(cited, Sequence) or not cited.items:
-        problems.error(
-            cited.position if cited else item.position,
-            "missing-field",
-            "an option must cite the SWOT ids it combines, e.g. `combines: [S1, O3]`",
-        )
-        return None
+def _swot_ref(text: str, at: At) -> tuple[str, Position] | None:
+    if _ID.match(text.upper()):
+        return text.upper(), at.position
+    message = _("`{name}` is not a SWOT id: a letter S, W, O or T and a number")
+    at.error("bad-value", message.format(name=at.name))
+    return None
+
+
+def _file_spec() -> Record:
+    """The options file's spec, made when it is read: its hint is in the language spoken."""
+    option = Record(
+        (
+            required("quadrant", Choice(tuple(TOWS_QUADRANTS), any_case=True)),
+            required("title", Text()),
+            required("text", Text()),
+            required(
+                "combines",
+                ListOf(
+                    Text(_swot_ref),
+                    _("An option cites the SWOT ids it combines, e.g. `combines: [S1, O3]`."),
+                    min_items=1,
+                    too_few_code="missing-field",
+                ),
+            ),
+        ),
+        finish=lambda values, at: (values, at.position),
+    )
+    return Record((optional("options", ListOf(option), []),), label=N_("the options file"))
+
+
+def _checked(
+    read: tuple[dict[str, Any], Position], known: dict[str, SwotItem], problems: ProblemList
+) -> Option | None:
+    """The option whose cited ids all exist in the corpus and belong to its quadrant."""
+    values, position = read
+    quadrant: str = values["quadrant"]
     ids: list[str] = []
-    for ref in cited.items:
-        text = ref.text.strip().upper() if isinstance(ref, Scalar) else ""
-        if not _ID.match(text):
-            problems.error(ref.position, "bad-value", "a SWOT id is a letter S, W, O or T and a number")
-        elif text not in known:
+    for text, at in values["combines"]:
+        if text not in known:
             problems.error(
-                ref.position,
+                at,
                 "unknown-swot-id",
-                f"`{text}` is not a SWOT item of the published monographs",
-                did_you_mean(text, sorted(known)) or "See the ids in part 3.1 of the dossier.",
+                _("`{id}` is not a SWOT item of the published monographs").format(id=text),
+                did_you_mean(text, sorted(known)) or _("See the ids in part 3.1 of the dossier."),
             )
         elif text[0] not in quadrant:
             problems.error(
-                ref.position,
+                at,
                 "swot-quadrant",
-                f"`{text}` cannot be combined in a {quadrant} option",
-                f"A {quadrant} option combines {quadrant[0]} and {quadrant[1]} items.",
+                _("`{id}` cannot be combined in a {quadrant} option").format(id=text, quadrant=quadrant),
+                _("A {quadrant} option combines {first} and {second} items.").format(
+                    quadrant=quadrant, first=quadrant[0], second=quadrant[1]
+                ),
             )
         else:
             ids.append(text)
-    return Option(quadrant, values["title"], values["text"], ids, item.position.line)
+    return Option(quadrant, values["title"], values["text"], ids, position.line)

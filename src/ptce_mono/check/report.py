@@ -3,27 +3,42 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from ptce_mono.check.citations import citing_share
 from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.core.project_files import MAX_SOURCE_BYTES, read_head
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
 GITHUB_ANNOTATION_CAP = 10  # GitHub shows at most 10 annotations of each kind per step
 FORMATS = ("text", "json", "github", "junit", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The severity as people read it in the text format; machine formats keep `str(severity)`.
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"), Severity.INFO: N_("info")}
 
 
-def _frame(problem: Problem, cache: dict[str, list[str]]) -> str:
+# Problems about a file that was refused: it is not read for a frame either.
+UNREAD = frozenset(
+    {"link-outside", "not-a-file", "file-too-large", "unreadable", "no-such-file", "config-unreadable"}
+)
+FRAME_BYTES = MAX_SOURCE_BYTES  # a frame never reads more of a file than a monograph may hold
+
+
+def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
+    if problem.code in UNREAD:
+        return ""
     if problem.path not in cache:
+        cache.clear()  # problems come sorted by file: one file's lines at a time, not the corpus's
         try:
-            cache[problem.path] = (
-                Path(problem.path).read_text(encoding="utf-8", errors="replace").splitlines()
-            )
+            head = read_head(Path(os.path.abspath(problem.path)), root, FRAME_BYTES)
+            cache[problem.path] = head.decode("utf-8", errors="replace").splitlines()
         except OSError:
             cache[problem.path] = []
     lines = cache[problem.path]
@@ -37,13 +52,19 @@ def _frame(problem: Problem, cache: dict[str, list[str]]) -> str:
     return f"{gutter}{text}\n{caret}\n"
 
 
-def format_text(problems: list[Problem], frames: bool = True) -> str:
+def format_text(problems: list[Problem], frames: bool = True, root: Path | None = None) -> str:
+    """Problems as text; each warning and error with the line it is about.
+
+    Frames read only regular files under `root` (default: the working folder), a bounded
+    window of each, and never a file the check refused.
+    """
     cache: dict[str, list[str]] = {}
+    base = root or Path.cwd()
     out = []
     for p in problems:
-        out.append(f"{p.location()}: {p.severity}: {p.message} [{p.code}]\n")
+        out.append(f"{p.location()}: {_(SEVERITY_WORDS[p.severity])}: {p.message} [{p.code}]\n")
         if frames and p.severity >= Severity.WARNING:
-            out.append(_frame(p, cache))
+            out.append(_frame(p, cache, base))
         if p.hint:
             out.append(f"      hint: {p.hint}\n")
     return "".join(out)
@@ -207,4 +228,9 @@ def format_summary(monographs: list[Monograph], grid: Grid) -> str:
         out.append(f"{str(r['id']).ljust(width)}{str(r['status']).ljust(11)}{cells}  {unknown}\n")
     published = sum(1 for r in rows if r["status"] == "published")
     out.append(f"{len(rows)} monograph(s): {published} published, {len(rows) - published} draft(s)\n")
+    out.append("\nCitations (paragraphs that cite a source / paragraphs)\n")
+    for monograph in sorted(monographs, key=lambda m: m.id):
+        citing, paragraphs = citing_share(monograph)
+        share = f"{100 * citing / paragraphs:3.0f} %" if paragraphs else "  — "
+        out.append(f"{monograph.id.ljust(width)}{share}  ({citing}/{paragraphs})\n")
     return "".join(out)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ptce_mono.core.text import SLUG_PATTERN
+from ptce_mono.sources.fields import COUNT_QUALIFIERS
+from ptce_mono.sources.frontmatter import ROLE_VOCABULARY
 from ptce_mono.sources.grid import SWOT_QUADRANTS, FieldSpec, Grid
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -32,18 +35,40 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
     allowed = list(grid.allowed_values(spec))
     kind = spec.type
     if kind == "slug":
-        schema = _text(pattern="^[a-z0-9]+(-[a-z0-9]+)*$")
+        schema = _text(pattern=SLUG_PATTERN)
     elif kind == "choice":
         schema = {"enum": allowed}
     elif kind == "list":
-        schema = {"type": "array", "items": {"enum": allowed} if allowed else _text()}
+        item: dict[str, Any] = {"enum": allowed} if allowed else _text()
+        if spec.vocabulary == ROLE_VOCABULARY:
+            held = {
+                "type": "object",
+                "required": ["role"],
+                "additionalProperties": False,
+                "properties": {"role": {"enum": allowed}, "by": _text()},
+            }
+            item = {"anyOf": [item, held]}
+        schema = {"type": "array", "items": item}
     elif kind == "year":
         schema = {"type": "integer", "minimum": 1800, "maximum": 2099}
     elif kind == "count":
+        qualifiers = "|".join(COUNT_QUALIFIERS)
         schema = {
             "anyOf": [
                 {"type": "integer", "minimum": 0},
-                _text(pattern="^(environ|près de|plus de|moins de|au moins) [0-9]+$"),
+                # `environ 20`, `85 ETP`, `environ 85 ETP`: the unit is the trailing words
+                _text(pattern=f"^(({qualifiers}) ?)?[0-9]+( +[^0-9 ].*)?$"),
+                {
+                    "type": "object",
+                    "required": ["value"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "value": {"type": "integer", "minimum": 0},
+                        "unit": _text(),
+                        "qualifier": {"enum": list(COUNT_QUALIFIERS)},
+                        "note": _text(),
+                    },
+                },
             ]
         }
     elif kind == "month":
@@ -90,23 +115,26 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
             },
         }
     elif kind == "sources":
-        schema = {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["title", "publisher", "date", "kind"],
-                "additionalProperties": False,
-                "properties": {
-                    "title": _text(),
-                    "publisher": _text(),
-                    "date": {"type": ["string", "integer"]},
-                    "kind": {"enum": list(grid.vocabularies["source_kind"].values)},
-                    "url": _text(pattern="^https?://"),
-                    "note": _text(),
-                },
+        full = {
+            "type": "object",
+            "required": ["title", "publisher", "date", "kind"],
+            "additionalProperties": False,
+            "properties": {
+                "title": _text(),
+                "publisher": _text(),
+                "date": {"type": ["string", "integer"]},
+                "kind": {"enum": list(grid.vocabularies["source_kind"].values)},
+                "url": _text(pattern="^https?://"),
+                "note": _text(),
             },
         }
+        cited = {
+            "type": "object",
+            "required": ["key"],
+            "additionalProperties": False,
+            "properties": {"key": _text(), "note": _text(), "locator": _text()},
+        }
+        schema = {"type": "array", "minItems": 1, "items": {"anyOf": [full, cited]}}
     elif kind == "summaries":
         schema = {
             "type": "object",

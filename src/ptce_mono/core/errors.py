@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ptce_mono.core.i18n import ngettext
 from ptce_mono.core.problems import Problem
 
 
@@ -38,7 +39,9 @@ class CorpusError(PtceError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"{sum(1 for p in problems if p.severity >= 2)} error(s) in the monographs")
+        errors = sum(1 for p in problems if p.severity >= 2)
+        message = ngettext("{count} error in the monographs", "{count} errors in the monographs", errors)
+        super().__init__(message.format(count=errors))
 
 
 class RenderError(PtceError):

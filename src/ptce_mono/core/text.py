@@ -6,6 +6,11 @@ import difflib
 import re
 import unicodedata
 
+from ptce_mono.core.i18n import _
+
+# An identifier authors type (pole ids): lower-case letters, digits and single hyphens.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[’'`´\-_.,;:!?«»\"()]+")
 
@@ -42,7 +47,7 @@ def suggest(word: str, candidates: list[str], normalised: bool = True) -> str | 
 
 def did_you_mean(word: str, candidates: list[str]) -> str:
     best = suggest(word, candidates)
-    return f"Did you mean `{best}`?" if best else ""
+    return _("Did you mean `{suggestion}`?").format(suggestion=best) if best else ""
 
 
 def slugify(text: str) -> str:

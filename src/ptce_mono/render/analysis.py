@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from ptce_mono.analysis.crosscase import QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
@@ -24,8 +26,10 @@ def render_analysis(
     grid: Grid,
     editorial: dict[str, str],
     number: int = 3,
+    cite: Callable[[str], Markup] | None = None,
 ) -> tuple[str, str]:
-    """HTML of part `number` and of the annexes. `editorial` holds rendered HTML per part."""
+    """HTML of part `number` and of the annexes. `editorial` holds rendered HTML per part;
+    `cite` turns a SWOT statement's citations into HTML (without it, they print as written)."""
     pole_names = {p.id: p.short_name for p in model.poles}
     context = {
         "model": model,
@@ -37,6 +41,7 @@ def render_analysis(
         "quadrant_titles": QUADRANT_TITLES,
         "tows_titles": TOWS_QUADRANTS,
         "state_labels": STATE_LABELS,
+        "cite": cite or escape,
     }
     part = env.get_template("partials/analysis.html").render(context)
     annexes = env.get_template("partials/annexes.html").render(context)

@@ -20,14 +20,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import read_text
+from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
 from ptce_mono.render.figures import departement_name
-from ptce_mono.render.markdown import render_markdown
+from ptce_mono.render.loader import template_loaders
+from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.fields import Count, Unknown
@@ -114,7 +117,8 @@ class Chapter:
     sections: list[RenderedSection]
     authors: list[str]
     date_written: str
-    sources: list[dict[str, str]]
+    sources: list[dict[str, str]]  # the front matter's sources written out in full
+    references: list[Reference] = field(default_factory=list)  # bibliography entries
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,9 @@ class RenderedDossier:
     toc: list[TocEntry]
 
 
-def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
+def chapter_for(
+    monograph: Monograph, number: str, grid: Grid, citations: RenderedCitations | None = None
+) -> Chapter:
     meta = monograph.meta
     location: dict[str, Any] = meta.get("location") or {}
     region = location.get("region_study")
@@ -187,12 +193,15 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
         ),
     ]
     order = grid.section_ids
+    cite = citations.cite_function(f"{monograph.id}--") if citations else None
     sections = [
         RenderedSection(
             section.id,
             f"{monograph.id}--{section.id}",
             grid.section(section.id).title,
-            render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1) if section.words else "",
+            render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
+            if section.words
+            else "",
             tuple(gap.reason for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
@@ -215,18 +224,32 @@ def chapter_for(monograph: Monograph, number: str, grid: Grid) -> Chapter:
         sections=sections,
         authors=[str(a) for a in meta.get("authors") or []],
         date_written=french_month(str(meta.get("date_written") or "")) or NOT_DOCUMENTED,
-        sources=list(meta.get("sources") or []),
+        sources=[s for s in meta.get("sources") or [] if not s.get("key")],
+        references=chapter_references(
+            monograph.id,
+            (use.key for section in monograph.sections for use in section.citations.uses),
+            [s for s in meta.get("sources") or [] if s.get("key")],
+            citations,
+        ),
     )
 
 
-def read_editorial(config: DossierConfig) -> dict[str, str]:
-    """The editorial texts named by the settings, as HTML, by part."""
+def read_editorial_text(path: Path, project: Path) -> str:
+    """The one place an editorial text is read: never outside `project`."""
+    return read_text(path, project)
+
+
+def read_editorial(config: DossierConfig, citations: RenderedCitations | None = None) -> dict[str, str]:
+    """The editorial texts named by the settings, as HTML, by part; citations link to the annex."""
     html: dict[str, str] = {}
+    cite = citations.cite_function() if citations else None
     for part, path in config.editorial.items():
         try:
-            html[part] = render_markdown(path.read_text(encoding="utf-8"), top=3)
+            html[part] = render_markdown(read_editorial_text(path, config.project), top=3, cite=cite)
         except (OSError, UnicodeDecodeError) as exc:
             raise RenderError(f"{path}: cannot read the editorial text: {exc}") from None
+        except TooDeep as exc:
+            raise RenderError(f"{path}: {exc}") from None
     return html
 
 
@@ -253,7 +276,7 @@ def w3c_date(value: dt.date) -> str:
 
 def make_environment(project: Path) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in template_folders(project)]),
+        loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -320,6 +343,7 @@ def render_dossier(
     map_html: str | None = None,
     editorial: dict[str, str] | None = None,
     env: Environment | None = None,
+    citations: RenderedCitations | None = None,
 ) -> RenderedDossier:
     """The whole dossier as one HTML document. `monographs` are those to print, in order.
 
@@ -327,13 +351,13 @@ def render_dossier(
     `annexes_html` adds the annexes after it; their h1/h2 with ids join the Sommaire.
     """
     env = env or make_environment(project)
-    chapters = [chapter_for(m, f"2.{i}", grid) for i, m in enumerate(monographs, 1)]
+    chapters = [chapter_for(m, f"2.{i}", grid, citations) for i, m in enumerate(monographs, 1)]
     model = DossierModel(
         config=config,
         grid=grid,
         chapters=chapters,
         typology=typology,
-        editorial=editorial if editorial is not None else read_editorial(config),
+        editorial=editorial if editorial is not None else read_editorial(config, citations),
         edition=french_month(edition),
         drafts_left_out=list(drafts_left_out or []),
         analysis_html=analysis_html,

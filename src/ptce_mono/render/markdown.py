@@ -7,11 +7,21 @@ can make the typesetter fetch a file.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ptce_mono.core import nesting
+from ptce_mono.core.errors import RenderError
+from ptce_mono.core.nesting import MAX_NESTING
+from ptce_mono.sources.citekeys import citation_spans
+
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+# An element's id in the rendered HTML: where links between pages and pieces point.
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def _links_and_images(state: StateCore) -> None:
@@ -41,8 +51,18 @@ def _links_and_images(state: StateCore) -> None:
         block.children = kept
 
 
+class TooDeep(RenderError):
+    """Markdown nested deeper than the dossier prints (`check` reports it as `too-deep`)."""
+
+    def __init__(self, depth: int, line: int) -> None:
+        super().__init__(
+            f"line {line}: the text nests {depth} levels deep; the dossier prints at most {MAX_NESTING}"
+        )
+        self.line = line
+
+
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md = nesting.parser()
     # Every link is parsed, then filtered: a refused address stays readable as its link text
     # instead of reappearing as raw `[text](javascript:...)`.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -51,15 +71,45 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
+# A citation stands in the Markdown as private-use characters around its number while
+# markdown-it parses, then becomes the processor's HTML: nothing in it is parsed as Markdown.
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 
-def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int = 0) -> str:
+def _hold_citations(text: str) -> tuple[str, list[str]]:
+    held: list[str] = []
+    out, last = [], 0
+    for span in citation_spans(text):
+        out.append(text[last : span.start])
+        # The citation's line breaks stay, so the blocks keep their line numbers.
+        out.append(f"\ue000{len(held)}\ue001" + "\n" * span.text.count("\n"))
+        held.append(span.text)
+        last = span.end
+    out.append(text[last:])
+    return "".join(out), held
+
+
+def render_markdown(
+    text: str,
+    top: int = 3,
+    anchor: str = "",
+    first_line: int = 0,
+    cite: Callable[[str], str] | None = None,
+) -> str:
     """HTML of Markdown `text`, its shallowest heading becoming `<h{top}>`.
 
     With `anchor` and `first_line` (the number `text`'s first line takes), every top-level block
     gets the id `<anchor>--L<line>`: statements quoted elsewhere can link to their paragraph.
+    With `cite`, each citation (`[@key, p. 12]`) becomes the HTML `cite` gives for it.
     """
+    held: list[str] = []
+    if cite is not None:
+        text, held = _hold_citations(text)
     tokens = _MD.parse(text)
+    depth, line = nesting.deepest(tokens)
+    if depth > MAX_NESTING:
+        # Never print part of the text: markdown-it drops what lies beyond its limit.
+        raise TooDeep(depth, first_line + line if first_line else line + 1)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = top - min(levels) if levels else 0
     for token in tokens:
@@ -67,4 +117,7 @@ def render_markdown(text: str, top: int = 3, anchor: str = "", first_line: int =
             token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
         if anchor and first_line and token.level == 0 and token.nesting == 1 and token.map:
             token.attrSet("id", f"{anchor}--L{first_line + token.map[0]}")
-    return str(_MD.renderer.render(tokens, _MD.options, {}))
+    html = str(_MD.renderer.render(tokens, _MD.options, {}))
+    if cite is not None and held:
+        html = _PLACEHOLDER.sub(lambda m: cite(held[int(m.group(1))]), html)
+    return html

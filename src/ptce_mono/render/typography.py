@@ -40,6 +40,12 @@ _URL = re.compile(
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
+# A run this long without a space is no French word (a pasted identifier, a digit string): it
+# gets a break opportunity every `_BREAK_EVERY` characters, or it would leave the page, and a
+# table column holding it could not narrow. Addresses are left whole: the stylesheet breaks them.
+_LONG_RUN = re.compile(r"(\S{30,})")
+_BREAK_EVERY = 10
+
 
 def _const(text: str) -> Callable[[re.Match[str]], str]:
     return lambda _match: text
@@ -108,10 +114,32 @@ def french_text(text: str, before: str = " ") -> str:
     return "".join(parts)
 
 
+def _escaped_breakable(text: str) -> str:
+    """`text` escaped for HTML, with `<wbr>` in its long runs without a space (not in addresses)."""
+    if len(text) < 30:
+        return html.escape(text, quote=False)
+    out = []
+    for index, part in enumerate(_URL.split(text)):
+        if index % 2 or len(part) < 30:
+            out.append(html.escape(part or "", quote=False))
+            continue
+        for number, run in enumerate(_LONG_RUN.split(part)):
+            if number % 2:
+                chunks = (run[i : i + _BREAK_EVERY] for i in range(0, len(run), _BREAK_EVERY))
+                out.append("<wbr>".join(html.escape(chunk, quote=False) for chunk in chunks))
+            else:
+                out.append(html.escape(run, quote=False))
+    return "".join(out)
+
+
 def french_html(markup: str) -> str:
-    """`french_text` on every text node of an HTML document or fragment, except verbatim ones."""
+    """`french_text` on every text node of an HTML document or fragment, except verbatim ones.
+
+    Runs of 30 characters or more without a space get break opportunities (`<wbr>`).
+    """
     pieces = _TAG.split(markup)
     verbatim = 0
+    in_title = False
     before = " "
     for index, piece in enumerate(pieces):
         if index % 2:  # a tag, comment or doctype
@@ -119,6 +147,8 @@ def french_html(markup: str) -> str:
             if name is None:
                 continue
             tag = name.group(2).lower()
+            if tag == "title":
+                in_title = not name.group(1)
             if tag in _VERBATIM and not piece.endswith("/>"):
                 verbatim = max(verbatim + (-1 if name.group(1) else 1), 0)
             elif tag in _BLOCKS:
@@ -131,7 +161,7 @@ def french_html(markup: str) -> str:
             before = before if not text else text[-1]
             continue
         done = french_text(text, before)
-        pieces[index] = html.escape(done, quote=False)
+        pieces[index] = html.escape(done, quote=False) if in_title else _escaped_breakable(done)
         before = done[-1]
     return "".join(pieces)
 

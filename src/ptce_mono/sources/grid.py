@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ptce_mono.core.errors import GridError
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import normalise
-from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue, load_yaml, to_plain
+from ptce_mono.sources.fields import flag, whole_number
+from ptce_mono.sources.reader import At, ListOf, MapOf, Reader, Record, Text, by_shape, optional, required
+from ptce_mono.sources.yamlsafe import load_yaml
 
 FIELD_TYPES = {
     "slug",
@@ -141,220 +146,212 @@ def load_grid(path: str | Path | None = None) -> Grid:
     shown = str(grid_path)
     problems = ProblemList(shown)
     try:
-        text = grid_path.read_text(encoding="utf-8")
+        text = read_text(grid_path.absolute(), grid_path.absolute().parent)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.error(Position(), "grid-unreadable", f"cannot read the grid: {exc}")
+        problems.error(Position(), "grid-unreadable", _("cannot read the grid: {reason}").format(reason=exc))
         raise GridError(problems.items) from None
     root = load_yaml(text, problems)
     if root is None or problems.items:
         raise GridError(problems.items or [_fallback(shown)])
-    grid = _GridReader(root, problems).read(shown)
+    values = Reader(problems).read(root, _grid_spec())
+    grid = _GridBuilder(values, problems).build(shown) if isinstance(values, dict) else None
     if grid is None or any(p.severity == Severity.ERROR for p in problems.items):
         raise GridError(problems.items or [_fallback(shown)])
     return grid
 
 
 def _fallback(path: str) -> Problem:
-    return Problem(path, Position(), Severity.ERROR, "grid-invalid", "the grid is invalid")
+    return Problem(path, Position(), Severity.ERROR, "grid-invalid", _("the grid is invalid"))
 
 
-class _GridReader:
-    def __init__(self, root: Mapping, problems: ProblemList) -> None:
-        self.root = root
+def _text_list() -> ListOf:
+    return ListOf(Text())
+
+
+def _positioned(values: dict[str, Any], at: At) -> tuple[dict[str, Any], Position]:
+    return values, at.position
+
+
+def _grid_spec() -> Record:
+    section = Record(
+        (
+            required("id", Text()),
+            required("title", Text()),
+            optional("aliases", _text_list(), []),
+            optional("required", Text(flag), False),
+            optional("min_words", Text(whole_number), 0),
+            optional("pillar", Text()),
+            optional("informs", _text_list(), []),
+            optional("questions", _text_list(), []),
+        ),
+        finish=_positioned,
+    )
+    vocabulary = Record(
+        (
+            optional("description", Text(), ""),
+            optional("values", by_shape(None, MapOf(Text()), _text_list(), N_("a list or a mapping")), []),
+        )
+    )
+    field_spec = Record(
+        (
+            required("type", Text()),
+            optional("of", Text()),
+            optional("required", Text(flag), False),
+            optional("description", Text(), ""),
+            optional("values", _text_list(), []),
+        ),
+        finish=_positioned,
+    )
+    gap_marker = Record((optional("names", _text_list(), []), optional("unknown_keys", _text_list(), [])))
+    referentiel = Record(
+        (
+            optional("levels", MapOf(Text()), {}),
+            optional(
+                "general_objectives", ListOf(Record((required("id", Text()), required("title", Text())))), []
+            ),
+            optional(
+                "objectives",
+                ListOf(
+                    Record(
+                        (required("id", Text()), required("general", Text()), required("title", Text())),
+                        finish=_positioned,
+                    )
+                ),
+                [],
+            ),
+            optional(
+                "indicators",
+                ListOf(
+                    Record(
+                        (
+                            required("id", Text()),
+                            required("objective", Text()),
+                            required("title", Text()),
+                            optional("placement", Text(), "stated"),
+                        ),
+                        finish=_positioned,
+                    )
+                ),
+                [],
+            ),
+        ),
+        finish=_positioned,
+    )
+    return Record(
+        (
+            optional("version", Text()),
+            optional("gap_marker", gap_marker, {}),
+            required("sections", ListOf(section, min_items=1, too_few_code="grid-empty")),
+            required("vocabularies", MapOf(vocabulary)),
+            required("fields", MapOf(field_spec)),
+            required("referentiel", referentiel),
+        ),
+        label=N_("the grid"),
+        partial=True,
+    )
+
+
+class _GridBuilder:
+    """The grid's cross-references, checked once every part is read: headings, types, référentiel."""
+
+    def __init__(self, values: dict[str, Any], problems: ProblemList) -> None:
+        self.values = values
         self.problems = problems
 
-    def need(self, mapping: Mapping, key: str, kind: type) -> YValue | None:
-        value = mapping.get(key)
-        if value is None:
-            self.problems.error(mapping.position, "grid-missing", f"the grid needs `{key}` here")
-            return None
-        if not isinstance(value, kind):
-            self.problems.error(value.position, "grid-type", f"`{key}` must be a {kind.__name__.lower()}")
-            return None
-        return value
-
-    def text(self, mapping: Mapping, key: str, default: str | None = None) -> str:
-        value = mapping.get(key)
-        if value is None:
-            if default is None:
-                self.problems.error(mapping.position, "grid-missing", f"the grid needs `{key}` here")
-            return default or ""
-        if not isinstance(value, Scalar):
-            self.problems.error(value.position, "grid-type", f"`{key}` must be text")
-            return ""
-        if value.is_null:
-            return default or ""
-        return value.text
-
-    def strings(self, mapping: Mapping, key: str) -> tuple[str, ...]:
-        value = mapping.get(key)
-        if value is None:
-            return ()
-        plain = to_plain(value)
-        if not isinstance(plain, list) or not all(isinstance(v, str) for v in plain):
-            self.problems.error(value.position, "grid-type", f"`{key}` must be a list of texts")
-            return ()
-        return tuple(plain)
-
-    def flag(self, mapping: Mapping, key: str) -> bool:
-        raw = self.text(mapping, key, "false").lower()
-        if raw not in ("true", "false"):
-            value = mapping.get(key)
-            self.problems.error(
-                value.position if value else mapping.position, "grid-type", f"`{key}` must be true or false"
+    def build(self, path: str) -> Grid | None:
+        sections = self.sections()
+        vocabularies = {
+            name: Vocabulary(
+                name,
+                raw["description"],
+                tuple(raw["values"]),
+                raw["values"] if isinstance(raw["values"], dict) else {},
             )
-        return raw == "true"
-
-    def read(self, path: str) -> Grid | None:
-        sections = self.read_sections()
-        vocabularies = self.read_vocabularies()
-        fields = self.read_fields(vocabularies)
-        gap = self.root.get("gap_marker")
-        gap_names: tuple[str, ...] = ("lacune",)
-        unknown_keys: tuple[str, ...] = ("inconnu",)
-        if isinstance(gap, Mapping):
-            gap_names = self.strings(gap, "names") or gap_names
-            unknown_keys = self.strings(gap, "unknown_keys") or unknown_keys
-        referentiel = self.read_referentiel(sections)
-        if referentiel is None:
+            for name, raw in self.values.get("vocabularies", {}).items()
+        }
+        fields = self.fields(vocabularies)
+        gap = self.values.get("gap_marker", {})
+        gap_names = tuple(gap.get("names") or ("lacune",))
+        unknown_keys = tuple(gap.get("unknown_keys") or ("inconnu",))
+        if "referentiel" not in self.values:
             return None
+        referentiel = self.referentiel(sections)
         return Grid(path, tuple(sections), fields, vocabularies, gap_names, unknown_keys, referentiel)
 
-    def read_sections(self) -> list[SectionSpec]:
-        raw = self.need(self.root, "sections", Sequence)
+    def sections(self) -> list[SectionSpec]:
         specs: list[SectionSpec] = []
         seen_names: dict[str, str] = {}
-        for item in raw.items if isinstance(raw, Sequence) else []:
-            if not isinstance(item, Mapping):
-                self.problems.error(item.position, "grid-type", "each section must be a mapping")
-                continue
-            min_words_text = self.text(item, "min_words", "0")
-            if not min_words_text.isdigit():
-                self.problems.error(item.position, "grid-type", "`min_words` must be a whole number")
+        for raw, position in self.values.get("sections", []):
             spec = SectionSpec(
-                id=self.text(item, "id"),
-                title=self.text(item, "title"),
-                aliases=self.strings(item, "aliases"),
-                required=self.flag(item, "required"),
-                min_words=int(min_words_text) if min_words_text.isdigit() else 0,
-                pillar=(self.text(item, "pillar", "") or None),
-                informs=self.strings(item, "informs"),
-                questions=self.strings(item, "questions"),
+                id=raw["id"],
+                title=raw["title"],
+                aliases=tuple(raw["aliases"]),
+                required=raw["required"],
+                min_words=raw["min_words"],
+                pillar=raw.get("pillar"),
+                informs=tuple(raw["informs"]),
+                questions=tuple(raw["questions"]),
             )
             for name in (spec.id, spec.title, *spec.aliases):
                 key = normalise(name)
                 if key in seen_names and seen_names[key] != spec.id:
                     self.problems.error(
-                        item.position,
+                        position,
                         "grid-ambiguous-heading",
-                        f"`{name}` names both `{seen_names[key]}` and `{spec.id}`",
+                        _("`{name}` names both `{first}` and `{second}`").format(
+                            name=name, first=seen_names[key], second=spec.id
+                        ),
                     )
                 seen_names[key] = spec.id
             specs.append(spec)
-        if isinstance(raw, Sequence) and not specs:
-            self.problems.error(raw.position, "grid-empty", "the grid defines no section")
         return specs
 
-    def read_vocabularies(self) -> dict[str, Vocabulary]:
-        raw = self.need(self.root, "vocabularies", Mapping)
-        result: dict[str, Vocabulary] = {}
-        for name, entry in raw.entries.items() if isinstance(raw, Mapping) else []:
-            value = entry.value
-            if not isinstance(value, Mapping):
-                self.problems.error(value.position, "grid-type", f"vocabulary `{name}` must be a mapping")
-                continue
-            values = value.get("values")
-            labels: dict[str, str] = {}
-            if isinstance(values, Mapping):
-                labels = {k: str(to_plain(e.value)) for k, e in values.entries.items()}
-                keys = tuple(values.order)
-            else:
-                keys = self.strings(value, "values")
-            result[name] = Vocabulary(name, self.text(value, "description", ""), keys, labels)
-        return result
-
-    def read_fields(self, vocabularies: dict[str, Vocabulary]) -> dict[str, FieldSpec]:
-        raw = self.need(self.root, "fields", Mapping)
+    def fields(self, vocabularies: dict[str, Vocabulary]) -> dict[str, FieldSpec]:
         result: dict[str, FieldSpec] = {}
-        for name, entry in raw.entries.items() if isinstance(raw, Mapping) else []:
-            value = entry.value
-            if not isinstance(value, Mapping):
-                self.problems.error(value.position, "grid-type", f"field `{name}` must be a mapping")
-                continue
-            kind = self.text(value, "type")
-            if kind and kind not in FIELD_TYPES:
-                self.problems.error(
-                    value.position, "grid-field-type", f"field `{name}` has unknown type `{kind}`"
-                )
-            vocabulary = self.text(value, "of", "") or None
+        for name, (raw, position) in self.values.get("fields", {}).items():
+            kind, vocabulary = raw["type"], raw.get("of")
+            if kind not in FIELD_TYPES:
+                message = _("field `{field}` has unknown type `{type}`").format(field=name, type=kind)
+                self.problems.error(position, "grid-field-type", message)
             if vocabulary and vocabulary not in vocabularies:
                 self.problems.error(
-                    value.position,
+                    position,
                     "grid-vocabulary",
-                    f"field `{name}` refers to unknown vocabulary `{vocabulary}`",
+                    _("field `{field}` refers to unknown vocabulary `{vocabulary}`").format(
+                        field=name, vocabulary=vocabulary
+                    ),
                 )
             result[name] = FieldSpec(
-                name=name,
-                type=kind,
-                required=self.flag(value, "required"),
-                description=self.text(value, "description", ""),
-                values=self.strings(value, "values"),
-                vocabulary=vocabulary,
+                name, kind, raw["required"], raw["description"], tuple(raw["values"]), vocabulary
             )
         return result
 
-    def read_referentiel(self, sections: list[SectionSpec]) -> Referentiel | None:
-        raw = self.need(self.root, "referentiel", Mapping)
-        if not isinstance(raw, Mapping):
-            return None
-        levels_raw = raw.get("levels")
-        levels: dict[int, str] = {}
-        if isinstance(levels_raw, Mapping):
-            for key, entry in levels_raw.entries.items():
-                if key.isdigit():
-                    levels[int(key)] = str(to_plain(entry.value))
-        general = {}
-        for item in _items(raw.get("general_objectives")):
-            general[self.text(item, "id")] = self.text(item, "title")
-        objectives = tuple(
-            Objective(self.text(i, "id"), self.text(i, "general"), self.text(i, "title"))
-            for i in _items(raw.get("objectives"))
-        )
+    def referentiel(self, sections: list[SectionSpec]) -> Referentiel:
+        raw, position = self.values["referentiel"]
+        levels = {int(key): text for key, text in raw["levels"].items() if key.isdigit()}
+        general = {item["id"]: item["title"] for item in raw["general_objectives"]}
+        objectives = []
+        for item, at in raw["objectives"]:
+            objectives.append(Objective(item["id"], item["general"], item["title"]))
+            if item["general"] not in general:
+                message = _("objective `{objective}` has unknown general objective `{general}`").format(
+                    objective=item["id"], general=item["general"]
+                )
+                self.problems.error(at, "grid-referentiel", message)
         objective_ids = {o.id for o in objectives}
-        for obj, item in zip(objectives, _items(raw.get("objectives")), strict=False):
-            if obj.general not in general:
-                self.problems.error(
-                    item.position,
-                    "grid-referentiel",
-                    f"objective `{obj.id}` has unknown general objective `{obj.general}`",
-                )
         indicators = []
-        for item in _items(raw.get("indicators")):
-            ind = Indicator(
-                self.text(item, "id"),
-                self.text(item, "objective"),
-                self.text(item, "title"),
-                self.text(item, "placement", "stated"),
-            )
-            if ind.objective not in objective_ids:
-                self.problems.error(
-                    item.position,
-                    "grid-referentiel",
-                    f"indicator `{ind.id}` has unknown objective `{ind.objective}`",
+        for item, at in raw["indicators"]:
+            indicators.append(Indicator(item["id"], item["objective"], item["title"], item["placement"]))
+            if item["objective"] not in objective_ids:
+                message = _("indicator `{indicator}` has unknown objective `{objective}`").format(
+                    indicator=item["id"], objective=item["objective"]
                 )
-            indicators.append(ind)
+                self.problems.error(at, "grid-referentiel", message)
         for spec in sections:
             for letter in spec.informs:
                 if letter not in objective_ids:
-                    self.problems.error(
-                        raw.position,
-                        "grid-referentiel",
-                        f"section `{spec.id}` informs unknown objective `{letter}`",
+                    message = _("section `{section}` informs unknown objective `{objective}`").format(
+                        section=spec.id, objective=letter
                     )
-        return Referentiel(levels, general, objectives, tuple(indicators))
-
-
-def _items(value: YValue | None) -> list[Mapping]:
-    if isinstance(value, Sequence):
-        return [v for v in value.items if isinstance(v, Mapping)]
-    return []
+                    self.problems.error(position, "grid-referentiel", message)
+        return Referentiel(levels, general, tuple(objectives), tuple(indicators))

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.i18n import _
+from ptce_mono.core.nesting import MAX_NESTING, too_deep
 from ptce_mono.core.problems import Position, Problem, ProblemList
 from ptce_mono.core.text import count_words, did_you_mean, normalise
-from ptce_mono.sources.fields import FieldReader
+from ptce_mono.sources.citekeys import SectionCitations, scan_section
+from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.source_text import read_source
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -56,6 +59,7 @@ class Section:
     gaps: list[Gap] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     body_line: int = 0  # the file line where `body` starts
+    citations: SectionCitations = field(default_factory=SectionCitations)
 
     @property
     def is_gap(self) -> bool:
@@ -99,71 +103,21 @@ class Monograph:
         return next((s for s in self.sections if s.id == section_id), None)
 
 
-def read_source(path: Path, problems: ProblemList) -> str | None:
-    """The file's text, or None with a problem saying why it cannot be read as UTF-8 text."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                Position(),
-                "file-too-large",
-                f"the file is {size / 1_048_576:.1f} MiB; a monograph may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MiB",
-                "Is this really a monograph? Split it or remove pasted material.",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Position(), "unreadable", f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.error(
-            Position(), "not-utf8", "the file is UTF-16 encoded", "Save it as UTF-8 (without BOM)."
-        )
-        return None
-    if b"\x00" in data:
-        offset = data.index(b"\x00")
-        problems.error(
-            _byte_position(data, offset),
-            "binary-file",
-            f"the file contains binary data (NUL byte at offset {offset})",
-            "A monograph is a Markdown text file.",
-        )
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        problems.warning(
-            Position(), "bom", "the file starts with a byte-order mark", "Save it as UTF-8 without BOM."
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(
-            _byte_position(data, exc.start),
-            "not-utf8",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "Save it as UTF-8; it looks like Latin-1 or Windows-1252.",
-        )
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def _byte_position(data: bytes, offset: int) -> Position:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    return Position(line, offset - start + 1)
-
-
 def parse_monograph(
-    path: str | Path, grid: Grid, display_path: str | None = None, keep_text: bool = True
+    path: str | Path,
+    grid: Grid,
+    display_path: str | None = None,
+    keep_text: bool = True,
+    root: Path | None = None,
 ) -> Monograph:
-    """Read one monograph. Problems are on the result; this never raises on bad content."""
+    """Read one monograph (a regular file under `root`, when given).
+
+    Problems are on the result; this never raises on bad content.
+    """
     file_path = Path(path)
     shown = display_path or str(path)
     problems = ProblemList(shown)
-    text = read_source(file_path, problems)
+    text = read_source(file_path, problems, root)
     if text is None:
         return Monograph(shown, {}, [], problems.items)
     return parse_text(text, grid, shown, problems, keep_text)
@@ -179,23 +133,23 @@ def parse_text(
             problems.warning(
                 Position(number, 1),
                 "long-line",
-                f"line {number} is {len(line):,} characters long",
-                "Such lines usually come from a bad paste; break it into paragraphs.",
+                _("line {line} is {length:,} characters long").format(line=number, length=len(line)),
+                _("Such lines usually come from a bad paste; break it into paragraphs."),
             )
     meta: dict[str, Any] = {}
     body_start = 1
     front_position = Position(1, 1)
     if not text.strip():
         problems.error(
-            Position(), "empty-file", "the file is empty", 'Start from `ptce-mono new "Nom du pôle"`.'
+            Position(), "empty-file", _("the file is empty"), _('Start from `ptce-mono new "Nom du pôle"`.')
         )
         return Monograph(shown, meta, [], problems.items)
     if lines[0].strip() != "---":
         problems.error(
             Position(1, 1),
             "no-front-matter",
-            "the file does not start with front matter (a `---` line)",
-            "The first line must be `---`, then the fields, then a closing `---`.",
+            _("the file does not start with front matter (a `---` line)"),
+            _("The first line must be `---`, then the fields, then a closing `---`."),
         )
     else:
         closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
@@ -203,14 +157,14 @@ def parse_text(
             problems.error(
                 Position(1, 1),
                 "front-matter-unclosed",
-                "the front matter opened on line 1 is never closed",
-                "Add a line `---` after the last field.",
+                _("the front matter opened on line 1 is never closed"),
+                _("Add a line `---` after the last field."),
             )
             body_start = len(lines) + 1
         else:
             front = load_yaml("\n".join(lines[1:closing]), problems, line_offset=1)
             if isinstance(front, Mapping):
-                meta = FieldReader(grid, problems).read_all(front, front_position)
+                meta = read_front_matter(front, grid, problems, front_position)
             body_start = closing + 2
     for number, line in enumerate(lines if _DAMAGED_FAST.search(text) else [], 1):
         match = _DAMAGED.search(line)
@@ -218,9 +172,19 @@ def parse_text(
             problems.error(
                 Position(number, match.start() + 1),
                 "damaged-text",
-                f"text damaged by a PDF extraction (`{match.group(0)}`)",
-                "Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê.",
+                _("text damaged by a PDF extraction (`{text}`)").format(text=match.group(0)),
+                _("Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê."),
             )
+    nested = too_deep("\n".join(lines[body_start - 1 :]))
+    if nested is not None:
+        depth, depth_line = nested
+        problems.error(
+            Position(body_start - 1 + depth_line, 1),
+            "too-deep",
+            f"the text here nests {depth} levels deep (lists in lists, emphasis in emphasis); "
+            f"the dossier prints at most {MAX_NESTING}",
+            "Flatten the list or remove the repeated `*` or `_`: deeper text would not be printed.",
+        )
     sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
 
@@ -276,7 +240,7 @@ def _scan_sections(
                         problems.error(
                             Position(gap_open[0], 1),
                             "gap-without-reason",
-                            "a gap marker must say why the section cannot be written",
+                            _("a gap marker must say why the section cannot be written"),
                         )
                     current.gaps.append(Gap(reason, Position(gap_open[0], 1)))
                 gap_open = None
@@ -287,9 +251,8 @@ def _scan_sections(
         if div and div.group(1).lower() in grid.gap_names:
             gap_open = (number, [])
             if current is None:
-                problems.error(
-                    Position(number, 1), "gap-outside-section", "a gap marker must be inside a `##` section"
-                )
+                message = _("a gap marker must be inside a `##` section")
+                problems.error(Position(number, 1), "gap-outside-section", message)
             continue
         heading = _HEADING.match(line)
         if heading:
@@ -299,8 +262,8 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`# {title}` is a level-1 heading",
-                    "Sections are `##` headings; the pole's name comes from the front matter.",
+                    _("`# {title}` is a level-1 heading").format(title=title),
+                    _("Sections are `##` headings; the pole's name comes from the front matter."),
                 )
                 continue
             if level == 2:
@@ -313,8 +276,10 @@ def _scan_sections(
                 problems.warning(
                     Position(number, 1),
                     "heading-level",
-                    f"`{'#' * level} {title}` comes before the first `##` section",
-                    "Use `##` for grid sections; `###` only inside a section.",
+                    _("`{heading}` comes before the first `##` section").format(
+                        heading=f"{'#' * level} {title}"
+                    ),
+                    _("Use `##` for grid sections; `###` only inside a section."),
                 )
                 continue
         if current is None:
@@ -326,15 +291,15 @@ def _scan_sections(
         problems.error(
             Position(gap_open[0], 1),
             "gap-unclosed",
-            "the gap marker opened here is never closed",
-            "Close it with a line `:::`.",
+            _("the gap marker opened here is never closed"),
+            _("Close it with a line `:::`."),
         )
     close_section()
     if stray_text_line is not None:
         problems.warning(
             Position(stray_text_line, 1),
             "text-outside-section",
-            "text before the first `##` section is not part of any section and is not printed",
+            _("text before the first `##` section is not part of any section and is not printed"),
         )
     return sections
 
@@ -350,7 +315,7 @@ def _open_section(
             problems.error(
                 position,
                 "unknown-section",
-                f"`{{#{section_id}}}` is not a grid section id",
+                _("`{{#{section}}}` is not a grid section id").format(section=section_id),
                 did_you_mean(section_id, grid.section_ids),
             )
             return Section(None, title, position)
@@ -362,8 +327,8 @@ def _open_section(
         problems.error(
             position,
             "unknown-heading",
-            f"`## {title}` is not a section of the grid",
-            hint or f"Sections: {', '.join(titles)}. Use `###` for a subheading.",
+            _("`## {title}` is not a section of the grid").format(title=title),
+            hint or _("Sections: {titles}. Use `###` for a subheading.").format(titles=", ".join(titles)),
         )
     return Section(found, title, position)
 
@@ -372,6 +337,7 @@ def _finish(section: Section, buffer: list[tuple[int, str]], keep_text: bool) ->
     first = next((i for i, (_, line) in enumerate(buffer) if line.strip()), len(buffer))
     body = "\n".join(line for _, line in buffer[first:]).rstrip()
     section.words = count_words(body)
+    section.citations = scan_section(buffer[first:])
     if not keep_text:
         return
     section.body = body

@@ -12,6 +12,7 @@ from typing import Union
 
 import yaml
 
+from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position, ProblemList
 
 MAX_YAML_BYTES = 256 * 1024
@@ -21,6 +22,23 @@ _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# PyYAML's words for the commonest slips, shown in the language spoken; any other reason is shown
+# as PyYAML gives it.
+_KNOWN_REASONS = frozenset(
+    {
+        N_("mapping values are not allowed in this context"),
+        N_("mapping values are not allowed here"),
+        N_("did not find expected key"),
+        N_("could not find expected ':'"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected '-' indicator"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("invalid YAML"),
+    }
+)
 
 try:  # the C loader is much faster; the pure-Python one behaves the same
     _Loader: type = yaml.CSafeLoader
@@ -75,8 +93,8 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         problems.error(
             Position(line_offset + 1, 1),
             "yaml-too-large",
-            f"the front matter is larger than {MAX_YAML_BYTES // 1024} KiB",
-            "Keep long text in the Markdown body; the front matter holds short facts.",
+            _("the front matter is larger than {size} KiB").format(size=MAX_YAML_BYTES // 1024),
+            _("Keep long text in the Markdown body; the front matter holds short facts."),
         )
         return None
     try:
@@ -86,27 +104,21 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         pos = Position(line_offset + (mark.line + 1 if mark else 1), (mark.column + 1) if mark else 1)
         reason = (exc.problem or exc.context or "invalid YAML").strip()
         if "nesting depth" in reason:  # PyYAML 6.0.4 and later stop deep nesting themselves
-            problems.error(
-                pos,
-                "yaml-too-deep",
-                f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)",
-            )
+            problems.error(pos, "yaml-too-deep", _too_deep())
             return None
-        hint = "Check quotes, colons and indentation on this line or the one before."
+        hint = _("Check quotes, colons and indentation on this line or the one before.")
         bad_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
         if "\t" in bad_line:
-            hint = "YAML does not allow tabs for indentation: use spaces."
-        problems.error(pos, "yaml-syntax", f"YAML syntax error: {reason}", hint)
+            hint = _("YAML does not allow tabs for indentation: use spaces.")
+        shown = _(reason) if reason in _KNOWN_REASONS else reason
+        problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=shown), hint)
         return None
     except RecursionError:
-        problems.error(
-            Position(line_offset + 1, 1),
-            "yaml-too-deep",
-            f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)",
-        )
+        problems.error(Position(line_offset + 1, 1), "yaml-too-deep", _too_deep())
         return None
     except yaml.YAMLError as exc:
-        problems.error(Position(line_offset + 1, 1), "yaml-syntax", f"YAML error: {exc}")
+        message = _("YAML error: {reason}").format(reason=exc)
+        problems.error(Position(line_offset + 1, 1), "yaml-syntax", message)
         return None
     if node is None:
         return Mapping({}, Position(line_offset + 1, 1))
@@ -118,8 +130,8 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         problems.error(
             value.position,
             "yaml-not-mapping",
-            "the front matter must be a list of `key: value` lines",
-            "Start each line with a field name followed by a colon.",
+            _("the front matter must be a list of `key: value` lines"),
+            _("Start each line with a field name followed by a colon."),
         )
         return None
     return value
@@ -139,15 +151,15 @@ class _NodeReader:
             self.problems.error(
                 self.pos(node),
                 "yaml-too-deep",
-                f"the front matter is nested more than {MAX_DEPTH} levels deep",
+                _too_deep(),
             )
             return None
         if id(node) in self.seen:
             self.problems.error(
                 self.pos(node),
                 "yaml-alias",
-                "YAML anchors and aliases (&name / *name) are not accepted",
-                "Write the value out in full where it is needed.",
+                _("YAML anchors and aliases (&name / *name) are not accepted"),
+                _("Write the value out in full where it is needed."),
             )
             return None
         self.seen.add(id(node))
@@ -155,8 +167,8 @@ class _NodeReader:
             self.problems.error(
                 self.pos(node),
                 "yaml-tag",
-                f"YAML tag {_short_tag(node.tag)} is not accepted",
-                "Remove the tag: values are plain text, numbers, lists or mappings.",
+                _("YAML tag {tag} is not accepted").format(tag=_short_tag(node.tag)),
+                _("Remove the tag: values are plain text, numbers, lists or mappings."),
             )
             return None
         if isinstance(node, yaml.ScalarNode):
@@ -176,12 +188,12 @@ class _NodeReader:
                 self.problems.error(
                     key_pos,
                     "yaml-merge-key",
-                    "YAML merge keys (<<) are not accepted",
-                    "Write every field explicitly.",
+                    _("YAML merge keys (<<) are not accepted"),
+                    _("Write every field explicitly."),
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.error(key_pos, "yaml-key", "a key must be a plain name")
+                self.problems.error(key_pos, "yaml-key", _("a key must be a plain name"))
                 continue
             key = str(key_node.value)
             value = self.read(value_node, depth + 1)
@@ -190,8 +202,8 @@ class _NodeReader:
                 self.problems.error(
                     key_pos,
                     "duplicate-key",
-                    f"`{key}` is given twice (first on line {first.line})",
-                    "Keep one of the two; YAML would silently keep only the last.",
+                    _("`{key}` is given twice (first on line {line})").format(key=key, line=first.line),
+                    _("Keep one of the two; YAML would silently keep only the last."),
                 )
                 continue
             if value is None:
@@ -199,6 +211,10 @@ class _NodeReader:
             mapping.entries[key] = Entry(key, key_pos, value)
             mapping.order.append(key)
         return mapping
+
+
+def _too_deep() -> str:
+    return _("the front matter is nested too deeply (more than {depth} levels)").format(depth=MAX_DEPTH)
 
 
 def _short_tag(tag: str) -> str:

@@ -33,6 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
@@ -75,7 +76,9 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
             if any(path.is_relative_to(folder) for folder in self.allowed):
                 found = self._find(path)
                 kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": kind})
+                found = found.absolute()
+                data = read_bytes(found, found.parent, MAX_ASSET_BYTES)  # a regular file, of bounded size
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.violations.append(url)
         LOGGER.error("refused to read %s: outside the folders the dossier may use", url)
         raise SandboxViolation(
@@ -170,7 +173,8 @@ def _styles(
     if total_pages is not None:
         total_key = (*key, "pages", total_pages)
         if total_key not in _EXTRAS:
-            text = with_page_total(stylesheet.read_text(encoding="utf-8"), total_pages)
+            absolute = stylesheet.absolute()
+            text = with_page_total(read_text(absolute, absolute.parent), total_pages)
             _EXTRAS[total_key] = CSS(
                 string=text, base_url=stylesheet.as_uri(), url_fetcher=fetcher, font_config=fonts
             )

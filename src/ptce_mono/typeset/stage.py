@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.files import readable_mode, temporary_beside, write_bytes_atomic
 from ptce_mono.core.machine import available_cores
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, browser_html, find_stylesheet
@@ -73,8 +72,7 @@ def typeset(
         pages = layout.pages
     copy_fonts(out_dir)
     write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
-    for path in (html_path, pdf_path):
-        os.chmod(path, 0o644)  # the temporary file was private; the dossier is for reading
+    os.chmod(pdf_path, readable_mode())  # the temporary file was private; the dossier is for reading
     return TypesetResult(pdf_path, html_path, pages)
 
 
@@ -93,7 +91,7 @@ def _in_pieces(
     from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, Declined, typeset_in_pieces
     from ptce_mono.typeset.pieces.workers import Workers
 
-    fd, name = tempfile.mkstemp(prefix=".dossier.pdf.", suffix=".tmp", dir=out_dir)
+    fd, name = temporary_beside(out_dir / "dossier.pdf")
     os.close(fd)
     temporary = Path(name)
     own = workers is None

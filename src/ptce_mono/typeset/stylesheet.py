@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.project_files import is_inside, read_text
 from ptce_mono.typeset.fonts import font_face_css, font_folders
 
 STYLESHEET = "dossier.css"
@@ -30,14 +31,19 @@ def with_page_total(css: str, total_pages: int) -> str:
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     folders = [*templates, *font_folders(project)]
-    if (project / "assets").is_dir():
+    if (project / "assets").is_dir() and is_inside(project / "assets", project):
         folders.append(project / "assets")
     return folders
 
 
+def browser_css(stylesheet: Path) -> str:
+    """The stylesheet for a browser: the font faces first, read from `fonts/` beside the page."""
+    stylesheet = stylesheet.absolute()
+    return font_face_css(lambda _package, name: f"fonts/{name}") + read_text(stylesheet, stylesheet.parent)
+
+
 def browser_html(html: str, stylesheet: Path) -> str:
     """The same document for a browser: stylesheet and font faces inlined, fonts next to it."""
-    faces = font_face_css(lambda _package, name: f"fonts/{name}")
-    css = faces + stylesheet.read_text(encoding="utf-8")
+    css = browser_css(stylesheet)
     style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
     return html.replace("</head>", style + "</head>", 1)

@@ -26,11 +26,12 @@ import logging
 import time
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
+from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS, source_date
 from ptce_mono.typeset.layout import Layout
+from ptce_mono.typeset.libraries import library_versions
 from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
 from ptce_mono.typeset.pieces.safety import decline_reason
 from ptce_mono.typeset.pieces.workers import Job, Workers
@@ -75,20 +76,10 @@ def original_font(postscript_name: str) -> bytes | None:
 def _environment_key(templates: list[Path], epoch: int) -> str:
     digest = hashlib.sha256()
     for folder in templates:
-        for file in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".html")):
-            digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
-    for package in (
-        "weasyprint",
-        "pydyf",
-        "fonttools",
-        "ptce-mono",
-        "font-source-serif-pro",
-        "font-source-sans-pro",
-    ):
-        try:
-            digest.update(f"{package}={metadata.version(package)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=-\0".encode())
+        for file in files_under(folder):
+            if not file.name.endswith(".html"):
+                digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    digest.update(library_versions().encode())
     digest.update(f"{epoch}\0".encode())
     return digest.hexdigest()
 

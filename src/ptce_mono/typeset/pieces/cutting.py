@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from html.parser import HTMLParser
 
+from ptce_mono.render.markdown import ELEMENT_ID
+
 MARK = "ptce-mono:page"
 FOREIGN_SCHEME = "ptce-anchor:"
 _MARK_ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
-_ID = re.compile(r'\sid="([^"]+)"')
 _INTERNAL_HREF = re.compile(r'href="#([^"]+)"')
 _HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S | re.I)
 _FIRST_TEXT = re.compile(r"<(\w+)[^>]*>\s*[^<\s]")
@@ -126,7 +127,7 @@ def _foreign_href(ids: set[str], match: re.Match[str]) -> str:
 
 
 def _without_id(start_tag: str) -> str:
-    return _ID.sub("", start_tag, count=1)
+    return ELEMENT_ID.sub("", start_tag, count=1)
 
 
 def _with_style(start_tag: str, declaration: str) -> str:
@@ -144,7 +145,7 @@ def split_document(document: str) -> list[Chunk]:
     cutter.feed_document(document)
     end = document.rfind("</body>")
     if not cutter.cuts or cutter.body_start < 0 or end < 0:
-        return [Chunk(document, set(_ID.findall(document)), set(), front=True)]
+        return [Chunk(document, set(ELEMENT_ID.findall(document)), set(), front=True)]
     head = document[: cutter.body_start]
     tail = document[end:]
     cuts = [_Cut(cutter.body_start, []), *cutter.cuts]
@@ -174,7 +175,7 @@ def split_document(document: str) -> list[Chunk]:
     holders: dict[str, int] = {}
     pieces_ids = []
     for index, (_front, body, _strings) in enumerate(bodies):
-        ids = set(_ID.findall(body))
+        ids = set(ELEMENT_ID.findall(body))
         pieces_ids.append(ids)
         for anchor in ids:
             holders.setdefault(anchor, index)

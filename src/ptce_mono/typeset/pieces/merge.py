@@ -9,13 +9,17 @@
   not resolve (`ptce-anchor:<id>`, see chunks.py) become internal links again.
 - outline: rebuilt from the pieces' bookmarks with their levels, across pieces.
 - fonts: each piece embeds its own subset of each face. Glyph ids are kept by the subsetter, so
-  one subset of the original face holding every glyph used anywhere replaces them all.
+  one subset of the original face holding every glyph used anywhere replaces them all. A glyph
+  drawn for two characters (the space and the narrow no-break space share one) reads back as the
+  first character it was drawn for, as WeasyPrint maps it in one pass: each piece only knew its
+  own first, so the faces' ToUnicode maps are made one, the earliest piece's mapping winning.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,10 +103,55 @@ def postscript_name(font_file: bytes) -> str | None:
         return None
 
 
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+
+
+def _to_unicode_stream(pdf: Pdf, mapping: dict[int, bytes]) -> pikepdf.Object:
+    """A ToUnicode CMap of `mapping` (glyph id -> UTF-16BE hex), written as WeasyPrint writes one."""
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo",
+        b"<< /Registry (Adobe)",
+        b"/Ordering (UCS)",
+        b"/Supplement 0",
+        b">> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):
+        batch = items[start : start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines.extend(b"<%04x> <%s>" % (glyph, text) for glyph, text in batch)
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return pdf.make_indirect(pikepdf.Stream(pdf, b"\n".join(lines)))
+
+
+def _share_to_unicode(pdf: Pdf, fonts: list[pikepdf.Object]) -> None:
+    """One ToUnicode map for the fonts of one face, given in document order: each glyph reads
+    back as the first piece that drew it mapped it."""
+    mapping: dict[int, bytes] = {}
+    for font in fonts:
+        if "/ToUnicode" not in font:
+            return
+        for glyph, text in _BFCHAR.findall(font.ToUnicode.read_bytes()):
+            mapping.setdefault(int(glyph, 16), text.lower())
+    shared = _to_unicode_stream(pdf, mapping)
+    for font in fonts:
+        font.ToUnicode = shared
+
+
 def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> int:
     """Replace the per-piece subsets of each face by one; `originals(postscript_name)` gives the
     face's original file. Returns the number of embedded font files removed."""
     descriptors: dict[str, list[pikepdf.Object]] = {}
+    faces: dict[str, list[pikepdf.Object]] = {}
     glyphs: dict[str, set[int]] = {}
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
@@ -116,8 +165,12 @@ def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> in
             if descriptor is None or "/W" not in cid_font:
                 continue
             face = _subset_prefix_removed(str(cid_font.BaseFont))
+            faces.setdefault(face, []).append(font)
             descriptors.setdefault(face, []).append(descriptor)
             glyphs.setdefault(face, set()).update(cid_widths(font))
+    for same_face in faces.values():
+        if len(same_face) > 1:
+            _share_to_unicode(pdf, same_face)
     removed = 0
     for face, holders in descriptors.items():
         files = [(key, d[key]) for d in holders for key in ("/FontFile2", "/FontFile3") if key in d]

@@ -1,0 +1,89 @@
+"""The language ptce-mono speaks: French by default, English on request.
+
+Messages are written in English in the source (they are gettext's message ids, and what a
+developer reads) and translated through the French catalog in `locale/`. French is spoken unless
+the locale asks for English (`LANG=en_US.UTF-8`, or LANGUAGE, LC_ALL, LC_MESSAGES) or the caller
+does (`ptce-mono --lang en`): a CI machine with no locale, or `C.UTF-8`, gets French, as the
+researchers who read its logs do. Message codes (`unknown-heading`) are identifiers and are never
+translated.
+
+The language is chosen once per process, before any message is made: worker processes forked
+afterwards speak the same language.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+DOMAIN = "ptce_mono"
+LOCALE_FOLDER = Path(__file__).resolve().parents[1] / "locale"
+LANGUAGES = ("fr", "en")
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_translations: gettext.NullTranslations | None = None
+_language = ""
+
+
+def language_from_environment() -> str:
+    """`en` when the first locale variable that is set names English, else `fr`."""
+    for name in _ENVIRONMENT:
+        value = os.environ.get(name, "").strip()
+        if value:
+            first = value.split(":")[0].lower()
+            return "en" if first.startswith("en") else "fr"
+    return "fr"
+
+
+def set_language(language: str | None) -> str:
+    """Speak `language` (`fr` or `en`; None: as the environment says) from now on; the language."""
+    global _translations, _language
+    chosen = language or language_from_environment()
+    if chosen not in LANGUAGES:
+        chosen = "fr"
+    if chosen == "en":
+        _translations = gettext.NullTranslations()
+    else:
+        _translations = gettext.translation(DOMAIN, LOCALE_FOLDER, languages=[chosen], fallback=True)
+    _language = chosen
+    return chosen
+
+
+def current_language() -> str:
+    if _translations is None:
+        set_language(None)
+    return _language
+
+
+def _(message: str) -> str:
+    """`message` in the language spoken."""
+    if _translations is None:
+        set_language(None)
+    assert _translations is not None
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """`message` unchanged, marked for the catalog: for a message id kept in data (a spec's
+    `what`, a label) and translated by `_()` only when shown, after the language is chosen."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or the plural of a message, as `count` and the language spoken ask."""
+    if _translations is None:
+        set_language(None)
+    assert _translations is not None
+    return _translations.ngettext(singular, plural, count)
+
+
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current_language",
+    "language_from_environment",
+    "ngettext",
+    "set_language",
+]
