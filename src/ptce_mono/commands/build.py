@@ -4,9 +4,9 @@ load (grid, dossier.yaml) -> parse and validate the monographs (as `check` does;
 here, before anything is written) -> order and select the poles -> analyse -> render HTML
 (steps 1 to 5: `prepare.prepare_dossier`) -> typeset PDF (step 6: `typeset.stage.typeset`).
 
-The typesetting processes are started before the rest of the pipeline is even imported: they
-get ready (WeasyPrint, stylesheet, fonts) while the sources are fingerprinted, checked and
-rendered. Hence the imports inside `build_dossier`.
+The typesetting processes are started, once the fingerprint says there is work, before the rest
+of the pipeline is even imported: they get ready (WeasyPrint, stylesheet, fonts) while the
+sources are checked and rendered. Hence the imports inside `build_dossier`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
 from ptce_mono.core.files import sweep_temporaries
-from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.core.i18n import _
+from ptce_mono.core.problems import Position, Problem, Severity
+from ptce_mono.core.project_files import read_text
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import Workers, build_workers
+
+if TYPE_CHECKING:
+    from ptce_mono.sources.monograph import Monograph
 
 LOGGER = logging.getLogger("ptce_mono.commands.build")
 PUBLISHED_EDITION = "dossier"  # build/dossier.pdf and .html: the published monographs only
@@ -55,6 +61,41 @@ class BuildReport:
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p.severity == Severity.WARNING)
+
+
+def _characters_without_font(project: Path, printed: list[Monograph]) -> list[Problem]:
+    """A warning, with its file and line, for each character of a monograph that no font of the
+    dossier has: it would print as an empty box (the machine's fonts are never used)."""
+    from ptce_mono.typeset.fonts import characters_without_font
+
+    found = []
+    root = project.absolute()
+    for monograph in printed:
+        candidates = (Path(monograph.path).absolute(), root / monograph.path)
+        source = next((p for p in candidates if p.is_file()), None)
+        if source is None:
+            continue
+        try:
+            text = read_text(source, root)
+        except (OSError, UnicodeDecodeError):  # the check already reported an unreadable file
+            continue
+        for line, column, character in characters_without_font(text, project):
+            problem = Problem(
+                monograph.path,
+                Position(line, column),
+                Severity.WARNING,
+                "char-without-font",
+                _("no font of the dossier has “{character}” ({code}): it would print as an empty box").format(
+                    character=character, code=f"U+{ord(character):04X}"
+                ),
+                _(
+                    "Use another character, or add a font that has it to the project's fonts/ folder "
+                    "(docs/styling.md)."
+                ),
+            )
+            LOGGER.warning("%s:%d: %s", problem.path, line, problem.message)
+            found.append(problem)
+    return found
 
 
 def build_dossier(
@@ -92,13 +133,11 @@ def build_dossier(
     for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
         sweep_temporaries(folder)
     folders = template_folders(project)
-    # The typesetting processes start first: they get ready (WeasyPrint, stylesheet, fonts)
-    # while the sources are fingerprinted and checked and the HTML is made, and are stopped at
-    # once when the build ends early.
+    # The typesetting processes start once the build knows it has work: they get ready
+    # (WeasyPrint, stylesheet, fonts) while the sources are checked and the HTML is made.
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
-        workers.start()
         extra = [p for p in (grid_path, config_path) if p is not None]
         from ptce_mono.commands.prepare import edition_datetime
 
@@ -110,8 +149,8 @@ def build_dossier(
         name = DRAFT_EDITION if include_drafts else PUBLISHED_EDITION
         edition = edition_datetime(config)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
-        variant = f"{'single-pass' if single_pass else ''}\0{edition.isoformat()}"
-        key = fingerprint(project.resolve(), drafts, extra, variant)
+        build_kind = f"{'single-pass' if single_pass else ''}\0{edition.isoformat()}"
+        key = fingerprint(project.resolve(), drafts, extra, build_kind)
         record = None if force else read_build_record(out_dir, key, name)
         if record is not None:
             recorded = record["report"]
@@ -126,15 +165,18 @@ def build_dossier(
                 up_to_date=True,
             )
             return _with_site(report, project, out_dir, drafts, site)
+        workers.start()
         from ptce_mono.commands.prepare import prepare_dossier
         from ptce_mono.typeset.stage import typeset
 
         prepared = prepare_dossier(project, drafts, grid_path=grid_path, config_path=config_path)
         printed, left_out = prepared.printed, prepared.left_out
+        prepared.problems.extend(_characters_without_font(project, printed))
 
         # 6. Typeset: the PDF, and the same document for a browser.
         LOGGER.info("Typesetting the PDF")
         cache_folder = out_dir / CACHE_FOLDER
+        variant = None if prepared.pdf_variant == "none" else prepared.pdf_variant
         for attempt in range(1, CACHE_ATTEMPTS + 1):
             try:
                 written = typeset(
@@ -147,6 +189,7 @@ def build_dossier(
                     single_pass=single_pass,
                     workers=workers,
                     name=name,
+                    variant=variant,
                 )
                 break
             except FileNotFoundError as exc:

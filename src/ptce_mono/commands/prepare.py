@@ -142,6 +142,7 @@ class Prepared:
     edition: dt.datetime
     problems: list[Problem]
     model: CrossCase
+    pdf_variant: str = "pdf/ua-1"  # `pdf:` of dossier.yaml
 
 
 def analyse_project(
@@ -262,7 +263,9 @@ def prepare_dossier(
         env=env,
         citations=citations,
     )
-    return Prepared(rendered, printed, corpus.left_out, edition, corpus.problems, corpus.model)
+    return Prepared(
+        rendered, printed, corpus.left_out, edition, corpus.problems, corpus.model, config.pdf_variant
+    )
 
 
 __all__ = ["AnalysedCorpus", "Prepared", "analyse_project", "edition_datetime", "prepare_dossier"]

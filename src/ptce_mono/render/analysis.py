@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 from collections.abc import Callable
 
 from jinja2 import Environment
@@ -10,7 +11,7 @@ from markupsafe import Markup, escape
 
 from ptce_mono.analysis.crosscase import QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
-from ptce_mono.render.figures import MapPoint, pole_map
+from ptce_mono.render.figures import MapPoint, pole_map, pole_map_alt
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -59,4 +60,5 @@ def pole_map_html(monographs: list[Monograph]) -> str:
     # styles that its HTML style engine would reject, and browsers show it the same way.
     svg = pole_map(points).encode("utf-8")
     data = base64.b64encode(svg).decode("ascii")
-    return f'<img class="map" alt="Carte des pôles de cette édition" src="data:image/svg+xml;base64,{data}">'
+    alt = html.escape(pole_map_alt(points), quote=True)
+    return f'<img class="map" alt="{alt}" src="data:image/svg+xml;base64,{data}">'

@@ -255,6 +255,26 @@ def pole_map(points: list[MapPoint]) -> str:
     )
 
 
+def pole_map_alt(points: list[MapPoint]) -> str:
+    """What the map shows, in words: the alternative text a screen reader gives for it."""
+    placed, elsewhere = [], []
+    for point in points:
+        if point.coordinates or departement_centroid(point.departement):
+            where = departement_name(point.departement) if point.departement else ""
+            placed.append(f"{point.number} {point.name}" + (f" ({where})" if where else ""))
+        else:
+            elsewhere.append(f"{point.number} {point.name}")
+    count = len(placed)
+    text = (
+        f"Carte de la France métropolitaine dans ses régions d’avant 2015, "
+        f"{count} pôle{'s' if count > 1 else ''} marqué{'s' if count > 1 else ''} "
+        f"du numéro de son étude de cas\u202f: " + "\u202f; ".join(placed) + "."
+    ) if placed else "Carte de la France métropolitaine\u202f: aucun pôle n’y est placé."
+    if elsewhere:
+        text += " Hors de la carte, faute de localisation\u202f: " + "\u202f; ".join(elsewhere) + "."
+    return text
+
+
 def departement_name(code: str) -> str:
     """The name of a metropolitan département from its code, or the code itself."""
     for dep_code, name, _ in _outlines("departements-version-simplifiee.geojson"):

@@ -43,6 +43,9 @@ EDITORIAL_DEFAULTS = {
     "swot": "editorial/afom.md",
     "governance": "editorial/gouvernance.md",
 }
+# The PDF's variant (`pdf: {variant: ...}`): tagged PDF/UA-1, tagged PDF/A-3u for archives, or
+# a plain PDF.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 OPTIONS_DEFAULT = "editorial/options.yaml"
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 # The edition's month (or day): 2014-03 or 2014-03-15.
@@ -76,6 +79,7 @@ class DossierConfig:
     warnings: tuple[Problem, ...] = field(default=())
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
     edition: str = ""  # the edition's date as written (2014-03 or 2014-03-15), "" when not given
+    pdf_variant: str = PDF_VARIANTS[0]
 
     @property
     def reference_year(self) -> int:
@@ -197,6 +201,7 @@ def _settings_spec(project: Path) -> Record:
             optional("edition", Text(_edition), ""),
             optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
             optional("csl", Text(citation_style(project))),
+            optional("pdf", Record((optional("variant", Choice(PDF_VARIANTS), PDF_VARIANTS[0]),)), {}),
         ),
         label=N_("the dossier settings"),
     )
@@ -231,6 +236,7 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         edition=values["edition"],
         bibliography=tuple(values["bibliography"]),
         csl=values.get("csl") or packaged_style(DEFAULT_STYLE),
+        pdf_variant=values["pdf"].get("variant") or PDF_VARIANTS[0],
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
     )
 

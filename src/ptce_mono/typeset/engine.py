@@ -1,7 +1,7 @@
 """WeasyPrint, sandboxed: one HTML document -> its PDF and its `Layout`.
 
-The only module that uses WeasyPrint, imported through weasy.py (0.4 s): the main process of a
-build in pieces never does, its typesetting processes do (workers.py), while the HTML is made.
+The only module that uses WeasyPrint: the main process of a build in pieces never imports it,
+its typesetting processes do (workers.py).
 
 - Sandbox: WeasyPrint reads every resource through `SandboxFetcher`, which serves only files
   inside the allowed folders (the templates in use, the two font packages, the project's
@@ -20,6 +20,7 @@ import gc
 import hashlib
 import logging
 import mimetypes
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.util import Finalize
@@ -27,21 +28,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
 from ptce_mono.core.errors import RenderError, SandboxViolation
-from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes
-from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, source_date
-from ptce_mono.typeset.layout import Layout, PrintedNumber
-from ptce_mono.typeset.stylesheet import allowed_folders, find_stylesheet
-from ptce_mono.typeset.weasy import (
-    CSS,
-    HTML,
-    FatalURLFetchingError,
-    FontConfiguration,
-    InlineBlockBox,
-    TextBox,
-    URLFetcher,
-    URLFetcherResponse,
-)
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
+from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
+from ptce_mono.typeset.layout import Layout
+from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
 
 LOGGER = logging.getLogger(__name__)
 
@@ -106,92 +101,55 @@ class _AdviceOnce(logging.Filter):
         return not said
 
 
-def _printed_number(page: int, box: Any) -> PrintedNumber:
-    element = box.element
-    texts = [d for d in box.descendants() if isinstance(d, TextBox) and d.text.strip()]
-    number = PrintedNumber(element.get("href", ""), element.get("data-page"), page, 0, 0, 0, 0, False)
-    if (
-        box.element_tag.endswith("::after")
-        and isinstance(box, InlineBlockBox)
-        and box.style["width"] != "auto"
-        and len(texts) == 1
-        and texts[0].text == number.text
-    ):
-        text = texts[0]
-        number.x, number.baseline = float(text.position_x), float(text.position_y + text.baseline)
-        number.left = float(box.content_box_x())
-        number.right, number.fixed = number.left + float(box.width), True
-    return number
-
-
-def _printed_numbers(page: int, root: Any) -> list[PrintedNumber]:
-    """Every box generated after or before an element that has data-page, in document order."""
-    found: list[PrintedNumber] = []
-
-    def visit(box: Any) -> None:
-        element = getattr(box, "element", None)
-        if "::" in (box.element_tag or "") and element is not None and element.get("data-page") is not None:
-            found.append(_printed_number(page, box))
-            return
-        for child in getattr(box, "children", ()):
-            visit(child)
-
-    visit(root)
-    return found
-
-
-def _layout_of(document: Any, numbered: bool) -> Layout:
+def _layout_of(document: Any) -> Layout:
     anchors: dict[str, tuple[int, float, float]] = {}
     bookmarks: list[tuple[int, int, str, float, float]] = []
-    names, heights = [], []
-    numbers: list[PrintedNumber] = []
+    heights = []
     for index, page in enumerate(document.pages):
-        if numbered:
-            numbers.extend(_printed_numbers(index, page._page_box))
-        page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
-        names.append(str(getattr(page_type, "name", "") or ""))
         heights.append(float(page.height))
         for anchor, (x, y, *_size) in page.anchors.items():
             anchors.setdefault(anchor, (index, float(x), float(y)))
         for level, label, (x, y), _state in page.bookmarks:
             bookmarks.append((index, int(level), str(label), float(x), float(y)))
-    return Layout(len(document.pages), names, heights, anchors, bookmarks, page_numbers=numbers)
+    return Layout(len(document.pages), heights, anchors, bookmarks)
 
 
 _BASES: dict[tuple[object, ...], tuple[SandboxFetcher, FontConfiguration, list[CSS]]] = {}
 _EXTRAS: dict[tuple[object, ...], CSS] = {}
 _AT_EXIT: list[Finalize] = []
+# What a forked process inherited from its parent: kept referenced, so that it is never collected
+# there, which would delete the parent's temporary copies of the fonts while the parent uses them.
+_INHERITED: list[object] = []
+
+
+def _forked() -> None:
+    """In a forked process: start without the parent's stylesheets and fonts (kept aside, never
+    collected here), and with this process's own cleanup at exit (a fork does not inherit it)."""
+    _INHERITED.extend([*_BASES.values(), *_EXTRAS.values()])
+    _BASES.clear()
+    _EXTRAS.clear()
+    _AT_EXIT.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def forget_styles() -> None:
-    """Drop the kept stylesheets and fonts, and delete WeasyPrint's temporary copies of the
-    fonts. WeasyPrint deletes them when a font configuration is collected, which a typesetting
-    process ended by `os._exit` never does, nor one stopped in the middle of a document (its
-    frames still hold the configuration): `_styles` has this run at every process's exit."""
-    for _fetcher, fonts, _sheets in _BASES.values():
-        fonts.__del__()  # only removes the folder; doing it twice is harmless
+    """Drop the kept stylesheets and fonts. WeasyPrint deletes its temporary copies of the fonts
+    when their configuration is collected, which module globals never are at a process's exit:
+    `_styles` has this run then."""
     _EXTRAS.clear()
     _BASES.clear()
     gc.collect()
 
 
-def start_afresh() -> None:
-    """In a process forked from one that had typeset already: drop the stylesheets and fonts it
-    kept, without deleting its copies of the fonts (still in use there), and register this
-    process's own cleanup at exit when it keeps some."""
-    for _fetcher, fonts, _sheets in _BASES.values():
-        fonts._folder = None  # WeasyPrint's FontConfiguration.__del__ deletes that folder
-    _EXTRAS.clear()
-    _BASES.clear()
-    _AT_EXIT.clear()
-
-
 def _styles(
-    stylesheet: Path, templates: list[Path], project: Path, extra_css: str
+    stylesheet: Path, templates: list[Path], project: Path, extra_css: str, total_pages: int | None = None
 ) -> tuple[SandboxFetcher, FontConfiguration, list[CSS]]:
     """The parsed stylesheets and loaded fonts, kept for the next document with the same ones:
     a process typesetting the dossier's pieces parses them once, not once per piece. The pieces'
-    variants (`extra_css`) share one font configuration and the dossier's parsed stylesheet."""
+    variants (`extra_css`, the dossier's page count in place of `counter(pages)`) share one font
+    configuration."""
     stat = stylesheet.stat()
     allowed = allowed_folders(templates, project)
     key = (str(stylesheet), stat.st_mtime_ns, stat.st_size, tuple(allowed), tuple(templates))
@@ -200,7 +158,8 @@ def _styles(
             _AT_EXIT.append(Finalize(None, forget_styles, exitpriority=10))
         forget_styles()  # another stylesheet: the kept one is not needed any more
         fetcher = SandboxFetcher(allowed, layers=templates)
-        fonts = FontConfiguration()
+        with hermetic_fontconfig(project):
+            fonts = FontConfiguration()
         font_faces = font_face_css(lambda pkg, name: (FONT_FOLDERS[pkg] / name).as_uri())
         _BASES[key] = (
             fetcher,
@@ -211,6 +170,15 @@ def _styles(
             ],
         )
     fetcher, fonts, sheets = _BASES[key]
+    if total_pages is not None:
+        total_key = (*key, "pages", total_pages)
+        if total_key not in _EXTRAS:
+            absolute = stylesheet.absolute()
+            text = with_page_total(read_text(absolute, absolute.parent), total_pages)
+            _EXTRAS[total_key] = CSS(
+                string=text, base_url=stylesheet.as_uri(), url_fetcher=fetcher, font_config=fonts
+            )
+        sheets = [sheets[0], _EXTRAS[total_key]]
     if not extra_css:
         return fetcher, fonts, sheets
     extra_key = (*key, extra_css)
@@ -241,16 +209,34 @@ def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
         _styles(find_stylesheet(templates), templates, project, extra_css)
 
 
+def layout_of_html(html: str, templates: list[Path], project: Path, *, extra_css: str = "") -> Layout:
+    """Where things fall in `html` laid out, without writing its PDF. Raises as `render_pdf`."""
+    stylesheet = find_stylesheet(templates)
+    with _reported():
+        fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
+        fetcher.violations.clear()
+        document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=sheets
+        )
+    if fetcher.violations:
+        refused = fetcher.violations[0]
+        raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
+    return _layout_of(document)
+
+
 def render_pdf(
     html: str,
     templates: list[Path],
     project: Path,
     epoch: int,
     *,
+    variant: str | None = DEFAULT_VARIANT,
     extra_css: str = "",
+    total_pages: int | None = None,
 ) -> tuple[bytes, Layout]:
-    """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `extra_css` is applied
-    after the dossier's stylesheet.
+    """The PDF of `html` and its layout; `epoch` dates the embedded fonts. `variant` is a
+    WeasyPrint PDF variant (tagged), or None for an untagged PDF. `extra_css` is applied after
+    the dossier's stylesheet; `total_pages` is printed where it says `counter(pages)`.
 
     Raises SandboxViolation or RenderError.
     """
@@ -260,7 +246,7 @@ def render_pdf(
     fetcher = None
     try:
         with _reported():
-            fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
+            fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css, total_pages)
             fetcher.violations.clear()
             document = HTML(
                 string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
@@ -269,6 +255,8 @@ def render_pdf(
                 pdf = document.write_pdf(
                     # Same HTML, same identifier: nothing in the file depends on when it was built.
                     pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+                    pdf_variant=variant,
+                    pdf_tags=variant is not None,
                 )
     finally:
         logging.getLogger("weasyprint").removeFilter(advice)
@@ -277,8 +265,7 @@ def render_pdf(
     ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
         refused = fetcher.violations[0]
         raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
-    layout = _layout_of(document, 'data-page="' in html)
-    return bytes(pdf), layout
+    return bytes(pdf), _layout_of(document)
 
 
-__all__ = ["SandboxFetcher", "forget_styles", "render_pdf", "start_afresh", "warm_up"]
+__all__ = ["DEFAULT_VARIANT", "SandboxFetcher", "forget_styles", "layout_of_html", "render_pdf", "warm_up"]

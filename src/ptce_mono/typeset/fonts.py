@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import font_source_sans_pro
 import font_source_serif_pro
@@ -34,6 +37,74 @@ FONT_FACES = [
     ("Source Sans Pro", 700, "normal", "sans", "SourceSansPro-Bold.otf"),
     ("Source Sans Pro", 700, "italic", "sans", "SourceSansPro-BoldIt.otf"),
 ]
+
+
+PROJECT_FONTS = "fonts"  # a project's own font files, for its own stylesheet
+_FONT_FILES = (".otf", ".ttf", ".woff", ".woff2")
+
+
+def font_folders(project: Path) -> list[Path]:
+    """Every folder the dossier's fonts may come from: the packaged ones, the project's own."""
+    own = project / PROJECT_FONTS
+    return [*FONT_FOLDERS.values(), *([own.resolve()] if own.is_dir() else [])]
+
+
+@contextmanager
+def hermetic_fontconfig(project: Path) -> Iterator[None]:
+    """Fontconfig, for a font configuration made meanwhile, sees only `font_folders(project)`:
+    never the machine's fonts, whose presence would otherwise change the PDF (a character the
+    dossier's fonts lack would silently come from any of them). Its configuration file and cache
+    are made in a temporary folder, removed afterwards: fontconfig reads them once, when the
+    configuration is made."""
+    with tempfile.TemporaryDirectory(prefix="ptce-mono-fontconfig-") as folder:
+        dirs = "".join(f"  <dir>{escape(str(path))}</dir>\n" for path in font_folders(project))
+        conf = Path(folder) / "fonts.conf"
+        conf.write_text(
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+            f"<fontconfig>\n{dirs}  <cachedir>{escape(folder)}/cache</cachedir>\n</fontconfig>\n",
+            encoding="utf-8",
+        )
+        before = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = before
+
+
+@cache
+def _characters(folders: tuple[Path, ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for folder in folders:
+        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in _FONT_FILES):
+            try:
+                with TTFont(path, lazy=True) as font:
+                    covered.update(font.getBestCmap() or {})
+            except Exception:  # a file that is not a font has no characters to offer
+                continue
+    return frozenset(covered)
+
+
+def characters_without_font(text: str, project: Path) -> list[tuple[int, int, str]]:
+    """(line, column, character) of the first occurrence of each character of `text` that no
+    font of the dossier has; line breaks and other controls are not printed."""
+    covered = _characters(tuple(font_folders(project)))
+    found: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        for column, character in enumerate(line, 1):
+            if character in seen or ord(character) < 32 or ord(character) in covered:
+                continue
+            if character in "\u200b\u200c\u200d\ufeff\u00ad":  # invisible: nothing to draw
+                continue
+            seen.add(character)
+            found.append((number, column, character))
+    return found
 
 
 def font_face_css(url_for: Callable[[str, str], str]) -> str:
@@ -74,4 +145,3 @@ def source_date(epoch: int) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-

@@ -11,7 +11,7 @@ TYPESETTING_LIBRARIES = (
     "pydyf",
     "fonttools",
     "pikepdf",  # merges the pieces
-    "uharfbuzz",  # subsets the merged fonts, shapes the page numbers
+    "uharfbuzz",  # subsets the merged fonts, draws the map's digits
     "font-source-serif-pro",
     "font-source-sans-pro",
     "ptce-mono",

@@ -1,8 +1,9 @@
 """Typeset stage: the dossier's HTML -> PDF with WeasyPrint, sandboxed and reproducible.
 
-- WeasyPrint itself runs in engine.py, behind a sandbox; in pieces (pieces.py) unless
-  `single_pass`. This module does not import it, so that the main process of a build in
-  pieces need not either.
+- WeasyPrint itself runs in engine.py, behind a sandbox; in pieces (pieces/builder.py) unless
+  `single_pass` or the in-pieces builder declines. This module does not import it, so that the
+  main process of a build in pieces need not either.
+- Tagged: PDF/UA-1 by default (`pdf: {variant: ...}` in dossier.yaml), in either builder.
 - Fonts: Source Serif Pro and Source Sans Pro come from their pip packages, declared here with
   @font-face and served by the sandbox, so the PDF never depends on the fonts of the machine.
 - Reproducible: the PDF's dates come from the HTML (set by the render stage from
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING
 from ptce_mono.core.files import readable_mode, temporary_beside, write_bytes_atomic
 from ptce_mono.core.machine import available_cores
 from ptce_mono.typeset.fonts import copy_fonts
-from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
+from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, browser_html, find_stylesheet
+
+LOGGER = logging.getLogger("ptce_mono.typeset.stage")
 
 if TYPE_CHECKING:
     from ptce_mono.typeset.pieces.workers import Workers
@@ -46,46 +50,74 @@ def typeset(
     single_pass: bool = False,
     workers: Workers | None = None,
     name: str = "dossier",
+    variant: str | None = DEFAULT_VARIANT,
 ) -> TypesetResult:
     """Write `out_dir/<name>.pdf` and `out_dir/<name>.html`; nothing is replaced on failure.
 
-    By default the dossier is typeset in pieces by `jobs` processes (the number of cores),
-    cached in `out_dir/cache/` (pieces.py), on `workers` when given; `single_pass` lays the
-    whole document out at once.
+    Two builders give the same pages. By default the dossier is typeset in pieces by `jobs`
+    processes (the number of cores), cached in `out_dir/cache/` (pieces/builder.py), on
+    `workers` when given; the in-pieces builder declines when its pieces could not equal the
+    single pass, saying why (logged), and the single pass runs. `single_pass` lays the whole
+    document out at once. `variant` is the PDF variant (tagged; None for an untagged PDF).
     """
     pdf_path, html_path = out_dir / f"{name}.pdf", out_dir / f"{name}.html"
     out_dir.mkdir(parents=True, exist_ok=True)
-    if single_pass:
+    pages = None
+    if not single_pass:
+        pages = _in_pieces(html, templates, project, pdf_path, epoch, jobs, workers, variant)
+    if pages is None:
         from ptce_mono.typeset.engine import render_pdf
 
-        pdf, layout = render_pdf(html, templates, project, epoch)
+        pdf, layout = render_pdf(html, templates, project, epoch, variant=variant)
         write_bytes_atomic(pdf_path, pdf)
         pages = layout.pages
-    else:
-        from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, typeset_in_pieces
-
-        fd, temporary_name = temporary_beside(pdf_path)
-        os.close(fd)
-        temporary = Path(temporary_name)
-        try:
-            result = typeset_in_pieces(
-                html,
-                templates,
-                project,
-                temporary,
-                epoch,
-                jobs=jobs or available_cores(),
-                cache_folder=out_dir / CACHE_FOLDER / "pieces",
-                workers=workers,
-            )
-            os.replace(temporary, pdf_path)
-        finally:
-            temporary.unlink(missing_ok=True)
-        pages = result.pages
     copy_fonts(out_dir)
     write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
     os.chmod(pdf_path, readable_mode())  # the temporary file was private; the dossier is for reading
     return TypesetResult(pdf_path, html_path, pages)
+
+
+def _in_pieces(
+    html: str,
+    templates: list[Path],
+    project: Path,
+    pdf_path: Path,
+    epoch: int,
+    jobs: int | None,
+    workers: Workers | None,
+    variant: str | None,
+) -> int | None:
+    """The page count of the dossier typeset in pieces into `pdf_path` (its cache beside it);
+    None when the in-pieces builder declines."""
+    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, Declined, typeset_in_pieces
+    from ptce_mono.typeset.pieces.workers import Workers
+
+    out_dir = pdf_path.parent
+    fd, name = temporary_beside(pdf_path)
+    os.close(fd)
+    temporary = Path(name)
+    own = workers is None
+    pool = workers or Workers(jobs or available_cores(), templates, project)
+    try:
+        result = typeset_in_pieces(
+            html,
+            templates,
+            project,
+            temporary,
+            epoch,
+            cache_folder=out_dir / CACHE_FOLDER / "pieces",
+            workers=pool,
+            variant=variant,
+        )
+        if isinstance(result, Declined):
+            LOGGER.info("typeset in one pass: %s", result.reason)
+            return None
+        os.replace(temporary, pdf_path)
+        return result.pages
+    finally:
+        temporary.unlink(missing_ok=True)
+        if own:
+            pool.close()
 
 
 __all__ = ["TypesetResult", "typeset"]

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.project_files import is_inside, read_text
-from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css
+from ptce_mono.typeset.fonts import font_face_css, font_folders
 
 STYLESHEET = "dossier.css"
+DEFAULT_VARIANT = "pdf/ua-1"  # tagged and accessible unless dossier.yaml says otherwise
+VARIANTS = ("pdf/ua-1", "pdf/a-3u", "none")
 
 
 def find_stylesheet(templates: list[Path]) -> Path:
@@ -18,8 +20,17 @@ def find_stylesheet(templates: list[Path]) -> Path:
     raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
 
 
+PAGE_TOTAL = "counter(pages)"
+
+
+def with_page_total(css: str, total_pages: int) -> str:
+    """`css` with the dossier's page count printed where it says `counter(pages)`: what a piece
+    of the dossier prints there, its own page count being only a part of it."""
+    return css.replace(PAGE_TOTAL, f'"{total_pages}"')
+
+
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
-    folders = [*templates, *FONT_FOLDERS.values()]
+    folders = [*templates, *font_folders(project)]
     if (project / "assets").is_dir() and is_inside(project / "assets", project):
         folders.append(project / "assets")
     return folders
@@ -36,4 +47,3 @@ def browser_html(html: str, stylesheet: Path) -> str:
     css = browser_css(stylesheet)
     style = "<style>\n" + css.replace("</", "<\\/") + "\n</style>\n"
     return html.replace("</head>", style + "</head>", 1)
-

@@ -1,19 +1,21 @@
 """Typeset the dossier in pieces, in parallel processes, each piece cached by its content.
 
-1. The HTML is cut at its forced page breaks (chunks.py): the front (cover, Sommaire), part 1,
-   the head of part 2 with the first case study, each further case study, part 3, the annexes.
-2. Every piece not in the cache is typeset by `Workers` (`jobs` processes), without its page
-   numbers; the front first, with a placeholder for each of the Sommaire's page numbers.
-3. The page offsets follow; page_refs.py writes the Sommaire's real numbers over the
-   placeholders (when it cannot do so exactly, the front is typeset again with them, and again
-   if they changed its length); stamps.py draws "page X/Y" for every page from a specimen
-   typeset meanwhile (or, when it cannot, a stamp document of one page per page is typeset).
-4. assemble.py merges the pieces, lays the stamps over them, rebuilds the named destinations,
-   the cross-piece links and the outline, and makes the fonts' subsets one.
+1. The HTML is cut at its forced page breaks (cutting.py): the front (cover, Sommaire), part 1,
+   each case study, part 3, the annexes. safety.py says whether the pieces can equal the single
+   pass; when they cannot, the builder declines (`Declined`, with the reason) and the caller
+   typesets in one pass.
+2. Every piece is laid out (no PDF written) to learn its page count and where its anchors fall.
+3. Every piece is typeset again, tagged, knowing its place: its first page number
+   (`@page :first { counter-increment: page N }`), the dossier's page count in place of
+   `counter(pages)`, and the page number of every link to another piece (`data-page`, which the
+   Sommaire prints). The page numbers are WeasyPrint's own; if the front's length changed with
+   its numbers, the pieces after it are typeset again.
+4. merge.py merges the pieces' pages, structure trees, named destinations, cross-piece links and
+   outline, and makes the fonts' subsets one.
 
 A piece's cache key is the hash of its HTML and of everything else its PDF depends on (template
-folders, fonts, WeasyPrint's version, the date); editing one monograph re-typesets its piece
-and the parts that summarise all of them. `build/cache/` may be deleted at any time.
+folders, fonts, WeasyPrint's version, the date, its place in the dossier); a build that changes
+nothing typesets nothing. `build/cache/` may be deleted at any time.
 """
 
 from __future__ import annotations
@@ -22,24 +24,22 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ptce_mono.core.errors import RenderError
-from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.libraries import library_versions
-from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME, Chunk, number_links, split_document
-from ptce_mono.typeset.pieces.margins import PIECE_CSS, stamp_css, stamp_html
-from ptce_mono.typeset.pieces.toc_numbers import placeholder
-from ptce_mono.typeset.pieces.workers import Workers
+from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
+from ptce_mono.typeset.pieces.safety import decline_reason
+from ptce_mono.typeset.pieces.workers import Job, Workers
+from ptce_mono.typeset.stylesheet import find_stylesheet
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.builder")
 CACHE_FOLDER = "cache"
+_SETTLING_ROUNDS = 3  # the front's length changes with its numbers at most this often
 
 
 @dataclass
@@ -47,6 +47,11 @@ class PiecesResult:
     pages: int
     pieces: int
     typeset: int  # pieces typeset by this build; the others came from the cache
+
+
+@dataclass
+class Declined:
+    reason: str
 
 
 @cache
@@ -68,22 +73,15 @@ def original_font(postscript_name: str) -> bytes | None:
     return path.read_bytes() if path else None
 
 
-def _environment_key(templates: list[Path], epoch: int, extra: str) -> str:
+def _environment_key(templates: list[Path], epoch: int) -> str:
     digest = hashlib.sha256()
     for folder in templates:
         for file in files_under(folder):
             if not file.name.endswith(".html"):
                 digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
     digest.update(library_versions().encode())
-    digest.update(f"{epoch}\0{extra}".encode())
+    digest.update(f"{epoch}\0".encode())
     return digest.hexdigest()
-
-
-@dataclass
-class _Job:
-    key: str
-    html: str
-    extra_css: str
 
 
 class _Cache:
@@ -94,21 +92,15 @@ class _Cache:
     def pdf(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"
 
-    def layout(self, key: str) -> Layout | None:
-        self.used.add(key)
+    def layout(self, job: Job) -> Layout | None:
+        self.used.add(job.key)
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if not self.pdf(key).is_file():
+            data = json.loads((self.folder / f"{job.key}.json").read_text(encoding="utf-8"))
+            if not job.layout_only and not self.pdf(job.key).is_file():
                 return None
             return Layout.from_json(data)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
-
-    def keep(self, key: str, pdf: bytes) -> Path:
-        """A PDF made from cached ones (the front with its numbers filled in), kept with them."""
-        self.used.add(key)
-        write_bytes_atomic(self.pdf(key), pdf)
-        return self.pdf(key)
 
     def forget_the_rest(self) -> None:
         """Entries this build did not use are from older builds: the cache keeps one dossier."""
@@ -118,46 +110,49 @@ class _Cache:
 
 
 class _Runner:
-    """Runs typesetting jobs not in the cache, on the workers when there are any."""
+    """Runs the jobs not in the cache, on the workers."""
 
-    def __init__(
-        self, workers: Workers, templates: list[Path], project: Path, epoch: int, cache: _Cache
-    ) -> None:
+    def __init__(self, workers: Workers, environment: str, epoch: int, cache: _Cache) -> None:
         self.workers = workers
-        self.args = (templates, project, epoch, cache.folder)
+        self.environment = environment
+        self.epoch = epoch
         self.cache = cache
         self.typeset = 0
 
-    def run(
-        self, todo: list[_Job], first: _Job | None = None, meanwhile: Callable[[], None] | None = None
-    ) -> dict[str, Layout]:
+    def job(self, html: str, **settings: object) -> Job:
+        text = json.dumps(settings, sort_keys=True)
+        digest = hashlib.sha256(f"{self.environment}\0{text}\0{html}".encode()).hexdigest()
+        return Job(digest, html, **settings)  # type: ignore[arg-type]
+
+    def run(self, todo: list[Job]) -> list[Layout]:
         layouts: dict[str, Layout] = {}
         missing = []
         for job in dict((job.key, job) for job in todo).values():
-            cached = self.cache.layout(job.key)
+            cached = self.cache.layout(job)
             if cached is None:
                 missing.append(job)
             else:
                 layouts[job.key] = cached
-        self.typeset += len(missing)
+        self.typeset += sum(not job.layout_only for job in missing)
         # Longest first, so that no long piece starts last while the other workers wait.
-        missing.sort(key=lambda job: (job is not first, -len(job.html)))
-        typeset = self.workers.map([(j.key, j.html, j.extra_css, *self.args) for j in missing], meanwhile)
-        layouts.update((job.key, layout) for job, layout in zip(missing, typeset, strict=True))
-        return layouts
+        missing.sort(key=lambda job: -len(job.html))
+        done = self.workers.map(missing, self.epoch, self.cache.folder)
+        layouts.update((job.key, layout) for job, layout in zip(missing, done, strict=True))
+        return [layouts[job.key] for job in todo]
 
 
-def _page_offsets(front: Layout, body: list[Layout]) -> tuple[dict[str, int], list[str]]:
-    """The page number of every anchor of the body, and every page's name."""
-    anchors: dict[str, int] = {}
-    page_names = list(front.page_names)
-    offset = front.pages
-    for layout in body:
-        for anchor, (page, _x, _y) in layout.anchors.items():
-            anchors.setdefault(anchor, offset + page + 1)
-        page_names.extend(layout.page_names)
+def _page_numbers(chunks: list[Chunk], layouts: list[Layout]) -> tuple[list[int], dict[str, str]]:
+    """The page number each piece starts after, and the page number of every anchor."""
+    offsets: list[int] = []
+    anchors: dict[str, str] = {}
+    offset = 0
+    for chunk, layout in zip(chunks, layouts, strict=True):
+        offsets.append(offset)
+        for anchor in chunk.ids:
+            if anchor in layout.anchors:
+                anchors.setdefault(anchor, str(offset + layout.anchors[anchor][0] + 1))
         offset += layout.pages
-    return anchors, page_names
+    return offsets, anchors
 
 
 def typeset_in_pieces(
@@ -167,106 +162,56 @@ def typeset_in_pieces(
     target: Path,
     epoch: int,
     *,
-    jobs: int,
     cache_folder: Path,
-    language: str = "fr",
-    workers: Workers | None = None,
-) -> PiecesResult:
-    """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place).
-    `workers`, when given, are used (and left open); else `jobs` processes are started."""
-    # Imported here, not with the module: pikepdf takes 0.1 s, which the workers (forked with
-    # this module loaded) do not need and the main process can spend while they get ready.
+    workers: Workers,
+    variant: str | None,
+) -> PiecesResult | Declined:
+    """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place), or
+    decline, saying why, when the pieces could not equal the single pass."""
+    # Imported here, not with the module: pikepdf is not needed by the workers.
     from ptce_mono.typeset.pieces.merge import Piece, merge_pieces
-    from ptce_mono.typeset.pieces.page_numbers import draw_stamps, specimen_names
-    from ptce_mono.typeset.pieces.toc_numbers import fill_page_numbers
 
     chunks = split_document(html)
+    if len(chunks) < 2:
+        return Declined("the dossier's HTML has no page-break marks to cut it at")
+    reason = decline_reason(find_stylesheet(templates).read_text(encoding="utf-8"), chunks)
+    if reason:
+        return Declined(reason)
     cache_folder.mkdir(parents=True, exist_ok=True)
     cache = _Cache(cache_folder)
-    environment = _environment_key(templates, epoch, PIECE_CSS)
-
-    def keyed(html: str, extra_css: str) -> _Job:
-        digest = hashlib.sha256(f"{environment}\0{extra_css}\0{html}".encode()).hexdigest()
-        return _Job(digest, html, extra_css)
-
-    def job(chunk: Chunk) -> _Job:
-        return keyed(chunk.html, PIECE_CSS)
-
-    def stamp_job(pages: list[str], dossier_pages: list[str]) -> _Job:
-        return keyed(stamp_html(pages, language), stamp_css(set(dossier_pages)))
-
-    front = [c for c in chunks if c.front]
-    body = [c for c in chunks if not c.front]
-    if len(front) != 1 or not body:
-        raise RenderError("the dossier's HTML has no front (cover and Sommaire) before <main>")
-    own_workers = workers is None
-    runner = _Runner(
-        workers or Workers(jobs, templates, project, PIECE_CSS), templates, project, epoch, cache
-    )
-    try:
-        placeholders = {link: placeholder(index) for index, link in enumerate(sorted(front[0].links))}
-        first_jobs = [job(number_links(front[0], placeholders)), *(job(c) for c in body)]
+    runner = _Runner(workers, _environment_key(templates, epoch), epoch, cache)
+    started = time.perf_counter()
+    layouts = runner.run([runner.job(c.html, layout_only=True) for c in chunks])
+    LOGGER.info("%d pieces laid out in %.1f s", len(chunks), time.perf_counter() - started)
+    for _round in range(_SETTLING_ROUNDS):
+        offsets, anchors = _page_numbers(chunks, layouts)
+        total = sum(layout.pages for layout in layouts)
+        jobs = [
+            runner.job(
+                number_links(chunk, anchors).html,
+                extra_css=f"@page :first {{ counter-increment: page {offset + 1}; }}\n",
+                total_pages=total,
+                variant=variant,
+            )
+            for chunk, offset in zip(chunks, offsets, strict=True)
+        ]
         started = time.perf_counter()
-        # The front first: its dot leaders make it the slowest piece for its size.
-        layouts = runner.run(first_jobs, first=first_jobs[0])
-        LOGGER.info(
-            "%d pieces laid out (%d typeset) in %.1f s",
-            len(first_jobs),
-            runner.typeset,
-            time.perf_counter() - started,
-        )
-        body_layouts = [layouts[j.key] for j in first_jobs[1:]]
-        front_job = first_jobs[0]
-        front_layout = layouts[front_job.key]
-        anchors, page_names = _page_offsets(front_layout, body_layouts)
-        specimen_pages = specimen_names(page_names)
-        specimen = stamp_job(specimen_pages, page_names)
-        numbers = {FOREIGN_SCHEME + anchor: str(page) for anchor, page in anchors.items()}
-        filled: list[bytes | None] = []
-
-        def fill_in() -> None:  # while the workers typeset the specimen
-            front_pdf = cache.pdf(front_job.key).read_bytes()
-            filled.append(fill_page_numbers(front_pdf, front_layout, numbers, original_font))
-
-        runner.run([specimen], meanwhile=fill_in)
-        if filled[0] is not None:
-            LOGGER.info("the Sommaire's page numbers filled in")
-            numbers_key = hashlib.sha256(f"{front_job.key}\0{sorted(numbers.items())}".encode()).hexdigest()
-            front_piece = Piece(cache.keep(numbers_key, filled[0]), front_layout)
-        else:  # the front typeset again with its numbers, and again if that changed its length
-            for _attempt in range(3):
-                numbered = job(number_links(front[0], {k: str(v) for k, v in anchors.items()}))
-                numbered_layout = runner.run([numbered, specimen])[numbered.key]
-                if numbered_layout.pages == front_layout.pages:
-                    break
-                LOGGER.info("the Sommaire's length changed with its numbers: typeset again")
-                front_layout = numbered_layout
-                anchors, page_names = _page_offsets(front_layout, body_layouts)
-                specimen_pages = specimen_names(page_names)
-                specimen = stamp_job(specimen_pages, page_names)
-            else:
-                raise RenderError("the Sommaire's length does not settle: build with --single-pass")
-            front_piece = Piece(cache.pdf(numbered.key), numbered_layout)
-        started = time.perf_counter()
-        stamps = draw_stamps(cache.pdf(specimen.key).read_bytes(), specimen_pages, page_names, original_font)
-        if stamps is None:  # a page-number box this module cannot redraw: typeset every stamp
-            every = stamp_job(page_names, page_names)
-            runner.run([every])
-            stamps = cache.pdf(every.key).read_bytes()
-        LOGGER.info("page numbers stamped in %.2f s", time.perf_counter() - started)
-    finally:
-        if own_workers:
-            runner.workers.close()
-    pieces = [front_piece]
-    pieces += [
-        Piece(cache.pdf(j.key), layout) for j, layout in zip(first_jobs[1:], body_layouts, strict=True)
-    ]
+        numbered = runner.run(jobs)
+        seconds = time.perf_counter() - started
+        LOGGER.info("%d pieces typeset with their page numbers in %.1f s", len(jobs), seconds)
+        if [n.pages for n in numbered] == [layout.pages for layout in layouts]:
+            break
+        LOGGER.info("a piece's length changed with its page numbers: typeset again")
+        layouts = numbered
+    else:
+        return Declined("the pieces' lengths do not settle with their page numbers")
+    pieces = [Piece(cache.pdf(job.key), layout) for job, layout in zip(jobs, numbered, strict=True)]
     started = time.perf_counter()
     with source_date(epoch):  # the shared font subsets carry the dossier's date, not the clock's
-        pages = merge_pieces(pieces, stamps, target, original_font)
+        pages = merge_pieces(pieces, target, original_font)
     LOGGER.info("merged in %.1f s", time.perf_counter() - started)
     cache.forget_the_rest()
     return PiecesResult(pages, len(pieces), runner.typeset)
 
 
-__all__ = ["PiecesResult", "typeset_in_pieces"]
+__all__ = ["Declined", "PiecesResult", "typeset_in_pieces"]

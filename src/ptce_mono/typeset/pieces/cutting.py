@@ -27,6 +27,8 @@ MARK = "ptce-mono:page"
 FOREIGN_SCHEME = "ptce-anchor:"
 _MARK_ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
 _INTERNAL_HREF = re.compile(r'href="#([^"]+)"')
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S | re.I)
+_FIRST_TEXT = re.compile(r"<(\w+)[^>]*>\s*[^<\s]")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
@@ -40,6 +42,21 @@ class Chunk:
     ids: set[str]
     links: set[str]  # ids this piece links to that another piece holds
     front: bool = False
+    strings: dict[str, str] = field(default_factory=dict)  # running strings its cut's mark restates
+
+    @property
+    def label(self) -> str:
+        """The piece's first heading, to name it in a message."""
+        match = _HEADING.search(self.html)
+        return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip() if match else "?"
+
+    @property
+    def opens_with_heading(self) -> bool:
+        """Whether the first element of the piece that holds text is a heading (which sets the
+        running strings again by itself)."""
+        body = self.html[self.html.find("<body") :]
+        text = _FIRST_TEXT.search(body)
+        return bool(text and re.match(r"h[1-6]$", text.group(1), re.I))
 
     @property
     def digest(self) -> str:
@@ -149,24 +166,28 @@ def split_document(document: str) -> list[Chunk]:
             reopened[-1] = _with_style(reopened[-1], f"string-set: {rules}")
         closing = "".join(f"</{_tag_name(tag)}>" for tag in reversed(following_open))
         bodies.append(
-            (cut.offset < cutter.main_start, "".join(reopened) + document[cut.offset : stop] + closing)
+            (
+                cut.offset < cutter.main_start,
+                "".join(reopened) + document[cut.offset : stop] + closing,
+                cut.strings,
+            )
         )
     holders: dict[str, int] = {}
     pieces_ids = []
-    for index, (_front, body) in enumerate(bodies):
+    for index, (_front, body, _strings) in enumerate(bodies):
         ids = set(ELEMENT_ID.findall(body))
         pieces_ids.append(ids)
         for anchor in ids:
             holders.setdefault(anchor, index)
     chunks = []
-    for index, (front, body) in enumerate(bodies):
+    for index, (front, body, strings) in enumerate(bodies):
         ids = pieces_ids[index]
         foreign = {
             target for target in _INTERNAL_HREF.findall(body) if target not in ids and target in holders
         }
         if foreign:
             body = _INTERNAL_HREF.sub(partial(_foreign_href, ids), body)
-        chunks.append(Chunk(head + body + tail, ids, foreign, front=front))
+        chunks.append(Chunk(head + body + tail, ids, foreign, front=front, strings=strings))
     return chunks
 
 
@@ -183,7 +204,7 @@ def number_links(chunk: Chunk, pages: dict[str, str]) -> Chunk:
         return match.group(0) if page is None else f'{match.group(0)} data-page="{page}"'
 
     pattern = re.compile(r'href="' + re.escape(FOREIGN_SCHEME) + r'([^"]+)"')
-    return Chunk(pattern.sub(numbered, chunk.html), chunk.ids, chunk.links, chunk.front)
+    return Chunk(pattern.sub(numbered, chunk.html), chunk.ids, chunk.links, chunk.front, chunk.strings)
 
 
 __all__ = ["FOREIGN_SCHEME", "MARK", "Chunk", "number_links", "split_document"]

@@ -2,19 +2,24 @@
 
 - pages: the front piece's file is the base (its catalog, language and document information),
   the other pieces' pages follow in order; the merged page count must be the sum of the parts.
-- page numbers: the pieces are typeset without them; a stamp document, one page per page of the
-  dossier with only the page-number margin box, is laid over them.
+- structure tree: WeasyPrint tags each page's content under the document's element, page by
+  page; the pieces' elements follow the front's under its document element, their parent-tree
+  keys (pages' /StructParents, links' /StructParent) shifted past the ones before them.
 - named destinations: every piece's anchors, pointing at the merged pages; links a piece could
   not resolve (`ptce-anchor:<id>`, see chunks.py) become internal links again.
 - outline: rebuilt from the pieces' bookmarks with their levels, across pieces.
 - fonts: each piece embeds its own subset of each face. Glyph ids are kept by the subsetter, so
-  one subset of the original face holding every glyph used anywhere replaces them all.
+  one subset of the original face holding every glyph used anywhere replaces them all. A glyph
+  drawn for two characters (the space and the narrow no-break space share one) reads back as the
+  first character it was drawn for, as WeasyPrint maps it in one pass: each piece only knew its
+  own first, so the faces' ToUnicode maps are made one, the earliest piece's mapping winning.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,10 +103,55 @@ def postscript_name(font_file: bytes) -> str | None:
         return None
 
 
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+
+
+def _to_unicode_stream(pdf: Pdf, mapping: dict[int, bytes]) -> pikepdf.Object:
+    """A ToUnicode CMap of `mapping` (glyph id -> UTF-16BE hex), written as WeasyPrint writes one."""
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo",
+        b"<< /Registry (Adobe)",
+        b"/Ordering (UCS)",
+        b"/Supplement 0",
+        b">> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):
+        batch = items[start : start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines.extend(b"<%04x> <%s>" % (glyph, text) for glyph, text in batch)
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return pdf.make_indirect(pikepdf.Stream(pdf, b"\n".join(lines)))
+
+
+def _share_to_unicode(pdf: Pdf, fonts: list[pikepdf.Object]) -> None:
+    """One ToUnicode map for the fonts of one face, given in document order: each glyph reads
+    back as the first piece that drew it mapped it."""
+    mapping: dict[int, bytes] = {}
+    for font in fonts:
+        if "/ToUnicode" not in font:
+            return
+        for glyph, text in _BFCHAR.findall(font.ToUnicode.read_bytes()):
+            mapping.setdefault(int(glyph, 16), text.lower())
+    shared = _to_unicode_stream(pdf, mapping)
+    for font in fonts:
+        font.ToUnicode = shared
+
+
 def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> int:
     """Replace the per-piece subsets of each face by one; `originals(postscript_name)` gives the
     face's original file. Returns the number of embedded font files removed."""
     descriptors: dict[str, list[pikepdf.Object]] = {}
+    faces: dict[str, list[pikepdf.Object]] = {}
     glyphs: dict[str, set[int]] = {}
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
@@ -115,8 +165,12 @@ def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> in
             if descriptor is None or "/W" not in cid_font:
                 continue
             face = _subset_prefix_removed(str(cid_font.BaseFont))
+            faces.setdefault(face, []).append(font)
             descriptors.setdefault(face, []).append(descriptor)
             glyphs.setdefault(face, set()).update(cid_widths(font))
+    for same_face in faces.values():
+        if len(same_face) > 1:
+            _share_to_unicode(pdf, same_face)
     removed = 0
     for face, holders in descriptors.items():
         files = [(key, d[key]) for d in holders for key in ("/FontFile2", "/FontFile3") if key in d]
@@ -158,20 +212,67 @@ def _bookmark_tree(
     return roots
 
 
-def merge_pieces(
-    pieces: list[Piece], stamps: bytes, target: Path, originals: Callable[[str], bytes | None]
-) -> int:
+def _own_ids(element: pikepdf.Object, prefix: str) -> None:
+    """`prefix` before the structure ids of `element` and its descendants, and before the header
+    ids their table cells name: WeasyPrint makes them from object numbers, which each piece
+    counts from 1, and a merged file's ids must be unique."""
+    if "/ID" in element:
+        element.ID = String(prefix + str(element.ID))
+    attributes = element.get("/A")
+    for attribute in attributes if isinstance(attributes, Array) else [attributes] if attributes else []:
+        if isinstance(attribute, Dictionary) and "/Headers" in attribute:
+            attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else []:
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            _own_ids(kid, prefix)
+
+
+def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int, prefix: str) -> int:
+    """`source`'s structure elements appended to `merged`'s document element, for its pages
+    already copied as `pages`; the next free parent-tree key."""
+    if "/StructTreeRoot" not in source.Root or "/StructTreeRoot" not in merged.Root:
+        return next_key
+    root = merged.copy_foreign(source.Root.StructTreeRoot)  # same copies of the pages as before
+    document = merged.Root.StructTreeRoot.K[0]
+    for element in root.K[0].K:
+        element.P = document
+        _own_ids(element, prefix)
+        document.K.append(element)
+    nums = merged.Root.StructTreeRoot.ParentTree.Nums
+    theirs = list(root.ParentTree.Nums)
+    for key, value in zip(theirs[::2], theirs[1::2], strict=True):
+        nums.append(int(key) + next_key)
+        nums.append(value)
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + next_key
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + next_key
+    return next_key + max((int(k) for k in theirs[::2]), default=-1) + 1
+
+
+def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> int:
     """Write the merged dossier to `target` (the caller renames it into place); its page count."""
     expected = sum(piece.layout.pages for piece in pieces)
     merged = Pdf.open(pieces[0].pdf)
     opened = []
     try:
-        for piece in pieces[1:]:
+        tree = merged.Root.get("/StructTreeRoot")
+        next_key = 0
+        if tree is not None:
+            next_key = max((int(k) for k in list(tree.ParentTree.Nums)[::2]), default=-1) + 1
+        for index, piece in enumerate(pieces[1:], 1):
             source = Pdf.open(piece.pdf)
             opened.append(source)
+            first = len(merged.pages)
             with warnings.catch_warnings():  # the named destinations are rebuilt below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 merged.pages.extend(source.pages)
+            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key, f"p{index}-")
+        if tree is not None:
+            tree.ParentTreeNextKey = next_key
         if len(merged.pages) != expected:
             raise RenderError(
                 f"the merged dossier has {len(merged.pages)} pages, its pieces {expected}: "
@@ -203,15 +304,6 @@ def merge_pieces(
         if bookmarks:
             merged.Root.PageMode = Name.UseOutlines
 
-        stamp_pdf = Pdf.open(io.BytesIO(stamps))
-        opened.append(stamp_pdf)
-        if len(stamp_pdf.pages) != len(merged.pages):
-            raise RenderError(
-                f"the page-number stamps have {len(stamp_pdf.pages)} pages for {len(merged.pages)}"
-            )
-        for index, (merged_page, stamp) in enumerate(zip(merged.pages, stamp_pdf.pages, strict=True)):
-            _overlay(merged, merged_page, stamp, f"/PtceStamp{index}")
-
         removed = share_font_subsets(merged, originals)
         LOGGER.info("merged %d pieces, %d pages; %d font subsets shared", len(pieces), expected, removed)
         merged.save(
@@ -225,20 +317,6 @@ def merge_pieces(
         for source in opened:
             source.close()
         merged.close()
-
-
-def _overlay(pdf: Pdf, page: pikepdf.Page, stamp: pikepdf.Page, name: str) -> None:
-    """`stamp` drawn over `page` as a form XObject. (pikepdf's add_overlay names the XObject at
-    random, and the same sources must give the same bytes.)"""
-    form = pdf.copy_foreign(stamp.as_form_xobject())
-    if "/Resources" not in page.obj:
-        page.obj.Resources = Dictionary()
-    resources = page.obj.Resources
-    if "/XObject" not in resources:
-        resources.XObject = Dictionary()
-    resources.XObject[name] = form
-    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, f"\nQ\nq {name} Do Q\n".encode()))
 
 
 def _relink(pdf: Pdf, anchors: set[str]) -> None:
