@@ -191,7 +191,7 @@ def build(
     """
     # SIGTERM ends the build as an exception would: temporary files are removed on the way out.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    from ptce_mono.commands.build import build_dossier
+    from ptce_mono.commands.build import build_dossier, report_lines, warnings_line
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
@@ -217,24 +217,10 @@ def build(
             sys.exit(EXIT_USAGE)
     if quiet:
         return
-    pages, seconds = report.pages, report.seconds
-    if report.up_to_date:
-        click.echo(
-            f"Up to date: nothing has changed since {report.pdf} was built ({pages} pages); --force rebuilds."
-        )
-        return
-    click.echo(f"Built {report.pdf} ({pages} pages) and {report.html} in {seconds:.1f} s.")
-    drafts_note = f", {len(report.drafts_included)} draft(s)" if report.drafts_included else ""
-    click.echo(f"Poles printed: {len(report.poles)}{drafts_note} ({', '.join(report.poles)}).")
-    if report.drafts_left_out:
-        left_out = ", ".join(report.drafts_left_out)
-        count = len(report.drafts_left_out)
-        click.echo(f"Drafts left out: {count} ({left_out}); --drafts prints them.")
-    if report.site_pages:
-        click.echo(f"Wrote the site: {len(report.site_pages)} pages in {report.site_pages[0].parent}.")
+    for line in report_lines(report):
+        click.echo(line)
     if report.warnings:
-        message = f"{report.warnings} warning(s) in the sources: `ptce-mono check` lists them."
-        click.echo(message, err=True)
+        click.echo(warnings_line(report.warnings), err=True)
 
 
 @main.command()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
 from ptce_mono.core.files import sweep_temporaries
-from ptce_mono.core.i18n import _
+from ptce_mono.core.i18n import _, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.sources.config import load_config
@@ -231,3 +231,48 @@ def _with_site(
 
 
 __all__ = ["DRAFT_EDITION", "PUBLISHED_EDITION", "BuildReport", "build_dossier"]
+
+
+def report_lines(report: BuildReport) -> list[str]:
+    """What the build says when it is done: what it wrote, the poles printed, the drafts left out."""
+    if report.up_to_date:
+        return [
+            _(
+                "Up to date: nothing has changed since {pdf} was built ({pages} pages); --force rebuilds."
+            ).format(pdf=report.pdf, pages=report.pages)
+        ]
+    lines = [
+        _("Built {pdf} ({pages} pages) and {html} in {seconds} s.").format(
+            pdf=report.pdf, pages=report.pages, html=report.html, seconds=f"{report.seconds:.1f}"
+        )
+    ]
+    poles = ", ".join(report.poles)
+    if report.drafts_included:
+        lines.append(
+            _("Poles printed: {count}, {drafts} draft(s) ({poles}).").format(
+                count=len(report.poles), drafts=len(report.drafts_included), poles=poles
+            )
+        )
+    else:
+        lines.append(_("Poles printed: {count} ({poles}).").format(count=len(report.poles), poles=poles))
+    if report.drafts_left_out:
+        lines.append(
+            _("Drafts left out: {count} ({poles}); --drafts prints them.").format(
+                count=len(report.drafts_left_out), poles=", ".join(report.drafts_left_out)
+            )
+        )
+    if report.site_pages:
+        lines.append(
+            _("Wrote the site: {count} pages in {folder}.").format(
+                count=len(report.site_pages), folder=report.site_pages[0].parent
+            )
+        )
+    return lines
+
+
+def warnings_line(count: int) -> str:
+    return ngettext(
+        "{count} warning in the sources: `ptce-mono check` lists them.",
+        "{count} warnings in the sources: `ptce-mono check` lists them.",
+        count,
+    ).format(count=count)
