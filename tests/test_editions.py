@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from ptce_mono.commands.build import build_dossier
-from ptce_mono.commands.prepare import edition_datetime
 from ptce_mono.core.errors import ConfigError
 from ptce_mono.sources.config import load_config
+from ptce_mono.sources.edition import edition_datetime
 
 from monograph_factory import invoke, monograph_text, write_project
 from pdf_reading import page_texts

@@ -26,7 +26,7 @@ from ptce_mono.core.problems import Position, Problem, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
-from ptce_mono.typeset.pieces.workers import Workers, build_workers
+from ptce_mono.typeset.pieces.workers import CACHE_FOLDER, Workers, build_workers
 
 if TYPE_CHECKING:
     from ptce_mono.sources.monograph import Monograph
@@ -127,8 +127,6 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
-    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER
-
     # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
     for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
         sweep_temporaries(folder)
@@ -139,7 +137,7 @@ def build_dossier(
         if workers is None:
             workers = stack.enter_context(build_workers(project, jobs, single_pass))
         extra = [p for p in (grid_path, config_path) if p is not None]
-        from ptce_mono.commands.prepare import edition_datetime
+        from ptce_mono.sources.edition import edition_datetime
 
         config = load_config(project, config_path)
         # The bibliography and style files the settings name: the build is redone when they change.

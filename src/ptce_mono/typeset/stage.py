@@ -89,8 +89,8 @@ def _in_pieces(
 ) -> int | None:
     """The page count of the dossier typeset in pieces into `pdf_path` (its cache beside it);
     None when the in-pieces builder declines."""
-    from ptce_mono.typeset.pieces.builder import CACHE_FOLDER, Declined, typeset_in_pieces
-    from ptce_mono.typeset.pieces.workers import Workers
+    from ptce_mono.typeset.pieces.builder import Declined, typeset_in_pieces
+    from ptce_mono.typeset.pieces.workers import CACHE_FOLDER, Workers
 
     out_dir = pdf_path.parent
     fd, name = temporary_beside(pdf_path)

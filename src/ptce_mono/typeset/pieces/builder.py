@@ -38,7 +38,6 @@ from ptce_mono.typeset.pieces.workers import Job, Workers
 from ptce_mono.typeset.stylesheet import find_stylesheet
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.builder")
-CACHE_FOLDER = "cache"
 _SETTLING_ROUNDS = 3  # the front's length changes with its numbers at most this often
 
 

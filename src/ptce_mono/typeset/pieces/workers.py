@@ -24,6 +24,7 @@ from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.layout import Layout
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.workers")
+CACHE_FOLDER = "cache"  # in the output folder: the pieces typeset, by their content
 
 
 @dataclass(frozen=True)
