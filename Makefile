@@ -37,7 +37,7 @@ bench: $(STAMP)
 LOCALE := src/ptce_mono/locale
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header -k ngettext:1,2 -o $(LOCALE)/ptce_mono.pot src/ptce_mono
-	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-pot-creation-date -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
+	$(BIN)/pybabel -q update --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date -i $(LOCALE)/ptce_mono.pot -d $(LOCALE) -D ptce_mono -l fr
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D ptce_mono -l fr
 
 clean:

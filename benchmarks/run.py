@@ -197,7 +197,7 @@ def bench_build(work: Path, runs: int) -> list[Result]:
     built, baseline = timed_side_by_side(
         [(_shell(build), project), (pandoc_command(project, work), work)], runs
     )
-    ours, theirs = _pages(out / "dossier.pdf"), _pages(work / "baseline.pdf")
+    ours, theirs = _pages(out / "dossier-brouillon.pdf"), _pages(work / "baseline.pdf")
     per_page = (statistics.median(built[0]) / ours) / (statistics.median(baseline[0]) / theirs)
     return [
         Result(

@@ -15,8 +15,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from ptce_mono.core.errors import ConfigError
-from ptce_mono.core.i18n import language_from_environment, set_language
+from ptce_mono.commands.export import export_dossier
+from ptce_mono.core.errors import ConfigError, RenderError
+from ptce_mono.core.i18n import decimal, language_from_environment, set_language
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.monograph import parse_text
 
@@ -243,3 +244,24 @@ def test_a_yaml_slip_in_the_dossier_settings_is_explained_in_french(tmp_path):
     assert problem.message == f"erreur de syntaxe YAML{NBSP}: un deux-points suivi d’une espace n’est pas permis ici"
     # The hint shows the line with its value quoted, as it would parse.
     assert problem.hint == f'Une valeur qui contient `: ` doit être entre guillemets{NBSP}: title: "Les PTCE : un dossier"'
+
+
+@pytest.mark.parametrize(("language", "written"), [("fr", "6,1"), ("en", "6.1")])
+def test_decimals_are_written_as_the_language_writes_them(language, written):
+    set_language(language)
+    try:
+        assert decimal(6.14) == written
+        assert decimal(0.25, 2) == written.replace("6", "0").replace("1", "25")
+    finally:
+        set_language("en")
+
+
+def test_an_unknown_export_format_is_refused_in_french(tmp_path):
+    set_language("fr")
+    try:
+        with pytest.raises(RenderError) as caught:
+            export_dossier(tmp_path, "rtf", tmp_path / "dossier.rtf")
+    finally:
+        set_language("en")
+    assert "format d’export `rtf` inconnu" in str(caught.value)
+    assert "formats possibles\u00a0: docx, odt, epub" in str(caught.value)

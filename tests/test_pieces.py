@@ -187,6 +187,17 @@ def test_the_cache_is_safe_to_delete(project: Path, in_pieces: Path, tmp_path: P
     assert again.pdf.read_bytes() == in_pieces.read_bytes()
 
 
+def test_the_round_that_lays_the_pieces_out_says_nothing_of_links_to_other_pieces(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    work = tmp_path / "project"
+    shutil.copytree(project, work, ignore=shutil.ignore_patterns("one-pass", "pieces"))
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        build_dossier(work, work / "out", jobs=1)  # in this process, where caplog hears it
+    assert [r for r in caplog.records if r.name.startswith("weasyprint")] == []
+    assert (work / "out" / "cache" / "pieces").is_dir()  # it was the in-pieces builder
+
+
 def test_a_one_pass_build_does_not_count_as_up_to_date_for_pieces(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert not build_dossier(project, out, single_pass=True).up_to_date

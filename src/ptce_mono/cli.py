@@ -13,7 +13,7 @@ import click
 
 from ptce_mono import __version__
 from ptce_mono.core.errors import PtceError
-from ptce_mono.core.i18n import LANGUAGES, set_language
+from ptce_mono.core.i18n import LANGUAGES, _, set_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -213,7 +213,8 @@ def build(
             _io_failure(exc)
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
-            click.echo(f"ptce-mono: internal error: {type(exc).__name__}: {exc}", err=True)
+            message = _("ptce-mono: internal error: {kind}: {reason}")
+            click.echo(message.format(kind=type(exc).__name__, reason=exc), err=True)
             sys.exit(EXIT_USAGE)
     if quiet:
         return
@@ -275,7 +276,7 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
     except OSError as exc:
         _io_failure(exc)
         return
-    click.echo(f"Wrote {target}. Next: ptce-mono check {target}")
+    click.echo(_("Wrote {path}. Next: ptce-mono check {path}").format(path=target))
 
 
 @main.command()
@@ -298,7 +299,7 @@ def schema(out: Path | None) -> None:
         except OSError as exc:
             _io_failure(exc)
             return
-        click.echo(f"Wrote {out}.")
+        click.echo(_("Wrote {path}").format(path=out))
     else:
         click.echo(text, nl=False)
 
@@ -340,7 +341,7 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
         _io_failure(exc)
         return
     for path in written:
-        click.echo(f"Wrote {path}")
+        click.echo(_("Wrote {path}").format(path=path))
 
 
 @main.command()
@@ -368,7 +369,7 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     except OSError as exc:
         _io_failure(exc)
         return
-    click.echo(f"Wrote {written}.")
+    click.echo(_("Wrote {path}").format(path=written))
 
 
 @main.command()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
 from ptce_mono.core.files import sweep_temporaries
-from ptce_mono.core.i18n import _, ngettext
+from ptce_mono.core.i18n import _, decimal, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.sources.config import load_config
@@ -172,7 +172,7 @@ def build_dossier(
         prepared.problems.extend(_characters_without_font(project, printed))
 
         # 6. Typeset: the PDF, and the same document for a browser.
-        LOGGER.info("Typesetting the PDF")
+        LOGGER.info(_("Typesetting the PDF"))
         cache_folder = out_dir / CACHE_FOLDER
         variant = None if prepared.pdf_variant == "none" else prepared.pdf_variant
         for attempt in range(1, CACHE_ATTEMPTS + 1):
@@ -195,9 +195,13 @@ def build_dossier(
                 # are typeset again.
                 if attempt == CACHE_ATTEMPTS or not _within(exc.filename, cache_folder):
                     raise
-                LOGGER.warning("build/cache was deleted during the build: typesetting again")
+                LOGGER.warning(_("build/cache was deleted during the build: typesetting again"))
     seconds = time.perf_counter() - started
-    LOGGER.info("built %s (%d pages) in %.1f s", written.pdf, written.pages, seconds)
+    LOGGER.info(
+        _("built {pdf} ({pages} pages) in {seconds} s").format(
+            pdf=written.pdf, pages=written.pages, seconds=decimal(seconds)
+        )
+    )
     report = BuildReport(
         poles=[m.id for m in printed],
         drafts_included=[m.id for m in printed if not m.is_published],
@@ -241,7 +245,7 @@ def report_lines(report: BuildReport) -> list[str]:
         ]
     lines = [
         _("Built {pdf} ({pages} pages) and {html} in {seconds} s.").format(
-            pdf=report.pdf, pages=report.pages, html=report.html, seconds=f"{report.seconds:.1f}"
+            pdf=report.pdf, pages=report.pages, html=report.html, seconds=decimal(report.seconds)
         )
     ]
     poles = ", ".join(report.poles)

@@ -20,6 +20,7 @@ from pathlib import Path
 from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
+from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import is_regular_file_inside
 from ptce_mono.sources.resources import template_folders
 
@@ -77,7 +78,11 @@ def without_outside_resources(html: str) -> str:
 def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = None) -> Path:
     """Write the dossier as `fmt` (docx, odt or epub) to `target`, atomically."""
     if fmt not in FORMATS:
-        raise RenderError(f"unknown export format `{fmt}`; use one of {', '.join(FORMATS)}")
+        raise RenderError(
+            _("unknown export format `{format}`; use one of {formats}").format(
+                format=fmt, formats=", ".join(FORMATS)
+            )
+        )
     import pypandoc
 
     prepared = prepare_dossier(project, drafts)
@@ -119,7 +124,9 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
                 extra_args=extra,
             )
         except (RuntimeError, OSError) as exc:
-            raise RenderError(f"pandoc could not write {fmt}: {exc}") from None
+            raise RenderError(
+                _("pandoc could not write {format}: {reason}").format(format=fmt, reason=exc)
+            ) from None
         sweep_temporaries(target.parent)
         write_bytes_atomic(target, out.read_bytes())
     return target

@@ -24,6 +24,7 @@ from ptce_mono.commands.build import build_dossier
 from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.i18n import _
 from ptce_mono.sources.resources import PROJECT_SOURCES, files_under, template_folders
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
@@ -113,7 +114,9 @@ class Preview:
                 try:
                     self.rebuild()
                 except Exception as exc:  # the page could not even be written: try at the next save
-                    LOGGER.error("the preview could not be rebuilt: %s", _describe(exc))
+                    LOGGER.error(
+                        _("the preview could not be rebuilt: {reason}").format(reason=_describe(exc))
+                    )
 
 
 def _describe(exc: BaseException) -> str:

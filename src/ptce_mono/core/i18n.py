@@ -64,6 +64,12 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """`value` with `places` decimals, written as the language spoken writes it (6,1 in French)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if current_language() == "fr" else text
+
+
 def N_(message: str) -> str:
     """`message` unchanged, marked for the catalog: for a message id kept in data (a spec's
     `what`, a label) and translated by `_()` only when shown, after the language is chosen."""
@@ -83,6 +89,7 @@ __all__ = [
     "N_",
     "_",
     "current_language",
+    "decimal",
     "language_from_environment",
     "ngettext",
     "set_language",

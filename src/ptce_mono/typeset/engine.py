@@ -33,6 +33,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
+from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
@@ -80,7 +81,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
                 data = read_bytes(found, found.parent, MAX_ASSET_BYTES)  # a regular file, of bounded size
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.violations.append(url)
-        LOGGER.error("refused to read %s: outside the folders the dossier may use", url)
+        LOGGER.error(_("refused to read {url}: outside the folders the dossier may use").format(url=url))
         raise SandboxViolation(
             f"the dossier asked for {url}, outside the folders it may read "
             f"({', '.join(str(f) for f in self.allowed)})"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_mono.core.files import readable_mode, temporary_beside, write_bytes_atomic
+from ptce_mono.core.i18n import _
 from ptce_mono.core.machine import available_cores
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, browser_html, find_stylesheet
@@ -110,7 +111,7 @@ def _in_pieces(
             variant=variant,
         )
         if isinstance(result, Declined):
-            LOGGER.info("typeset in one pass: %s", result.reason)
+            LOGGER.info(_("typeset in one pass: {reason}").format(reason=result.reason))
             return None
         os.replace(temporary, pdf_path)
         return result.pages

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ptce_mono.core.i18n import _, decimal
 from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS, source_date
 from ptce_mono.typeset.layout import Layout
@@ -172,7 +173,7 @@ def typeset_in_pieces(
 
     chunks = split_document(html)
     if len(chunks) < 2:
-        return Declined("the dossier's HTML has no page-break marks to cut it at")
+        return Declined(_("the dossier's HTML has no page-break marks to cut it at"))
     reason = decline_reason(find_stylesheet(templates).read_text(encoding="utf-8"), chunks)
     if reason:
         return Declined(reason)
@@ -181,7 +182,11 @@ def typeset_in_pieces(
     runner = _Runner(workers, _environment_key(templates, epoch), epoch, cache)
     started = time.perf_counter()
     layouts = runner.run([runner.job(c.html, layout_only=True) for c in chunks])
-    LOGGER.info("%d pieces laid out in %.1f s", len(chunks), time.perf_counter() - started)
+    LOGGER.info(
+        _("{count} pieces laid out in {seconds} s").format(
+            count=len(chunks), seconds=decimal(time.perf_counter() - started)
+        )
+    )
     for _round in range(_SETTLING_ROUNDS):
         offsets, anchors = _page_numbers(chunks, layouts)
         total = sum(layout.pages for layout in layouts)
@@ -197,18 +202,22 @@ def typeset_in_pieces(
         started = time.perf_counter()
         numbered = runner.run(jobs)
         seconds = time.perf_counter() - started
-        LOGGER.info("%d pieces typeset with their page numbers in %.1f s", len(jobs), seconds)
+        LOGGER.info(
+            _("{count} pieces typeset with their page numbers in {seconds} s").format(
+                count=len(jobs), seconds=decimal(seconds)
+            )
+        )
         if [n.pages for n in numbered] == [layout.pages for layout in layouts]:
             break
-        LOGGER.info("a piece's length changed with its page numbers: typeset again")
+        LOGGER.info(_("a piece's length changed with its page numbers: typeset again"))
         layouts = numbered
     else:
-        return Declined("the pieces' lengths do not settle with their page numbers")
+        return Declined(_("the pieces' lengths do not settle with their page numbers"))
     pieces = [Piece(cache.pdf(job.key), layout) for job, layout in zip(jobs, numbered, strict=True)]
     started = time.perf_counter()
     with source_date(epoch):  # the shared font subsets carry the dossier's date, not the clock's
         pages = merge_pieces(pieces, target, original_font)
-    LOGGER.info("merged in %.1f s", time.perf_counter() - started)
+    LOGGER.info(_("merged in {seconds} s").format(seconds=decimal(time.perf_counter() - started)))
     cache.forget_the_rest()
     return PiecesResult(pages, len(pieces), runner.typeset)
 

@@ -29,6 +29,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
 
@@ -305,7 +306,11 @@ def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], b
             merged.Root.PageMode = Name.UseOutlines
 
         removed = share_font_subsets(merged, originals)
-        LOGGER.info("merged %d pieces, %d pages; %d font subsets shared", len(pieces), expected, removed)
+        LOGGER.info(
+            _("merged {pieces} pieces, {pages} pages; {subsets} font subsets shared").format(
+                pieces=len(pieces), pages=expected, subsets=removed
+            )
+        )
         merged.save(
             target,
             deterministic_id=True,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ptce_mono.core.i18n import _
 from ptce_mono.typeset.pieces.cutting import Chunk
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -37,26 +38,31 @@ def decline_reason(css: str, chunks: list[Chunk]) -> str | None:
     """Why the dossier cannot be typeset in pieces equal to the single pass; None when it can."""
     rules = _COMMENT.sub("", css)
     styles = "".join(_inline_styles(chunk.html) for chunk in chunks)
-    for where, text in (("the stylesheet", rules), ("the HTML", styles)):
+    for where, text in ((_("the stylesheet"), rules), (_("the HTML"), styles)):
         counters = [c.strip() for c in _COUNTER_RULE.findall(text) if c.strip() != "none"]
         if counters:
-            return f"{where} sets a CSS counter ({counters[0]}), which would restart in every piece"
+            return _("{where} sets a CSS counter ({counter}), which would restart in every piece").format(
+                where=where, counter=counters[0]
+            )
     if "running(" in rules or "element(" in rules:
-        return "the stylesheet has running elements, which a piece does not carry"
+        return _("the stylesheet has running elements, which a piece does not carry")
     if _PAGES_WITH_STYLE.search(rules):
-        return "the stylesheet prints the page count with a counter style"
+        return _("the stylesheet prints the page count with a counter style")
     if _PAGE_PSEUDO.search(rules):
-        return "the stylesheet has @page :first, :left, :right, :blank or :nth rules, which depend on the cut"
+        return _(
+            "the stylesheet has `@page :first`, `:left`, `:right`, `:blank` or `:nth` rules, "
+            "which depend on the cut"
+        )
     if _TARGET.search(rules) and "[data-page]" not in rules:
-        return "the stylesheet prints cross-references (target-counter) without a [data-page] rule"
+        return _("the stylesheet prints cross-references (target-counter) without a [data-page] rule")
     names = running_strings(rules)
     for chunk in chunks[1:]:
         missing = sorted(names - set(chunk.strings))
         if missing and not chunk.opens_with_heading:
-            return (
-                f"the cut before “{chunk.label}” does not restate the running strings "
-                f"{', '.join(missing)} (a `ptce-mono:page` mark with them), nor opens with a heading"
-            )
+            return _(
+                "the cut before “{label}” does not restate the running strings {names} "
+                "(a `ptce-mono:page` mark with them), nor opens with a heading"
+            ).format(label=chunk.label, names=", ".join(missing))
     return None
 
 

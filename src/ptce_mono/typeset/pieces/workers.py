@@ -40,12 +40,28 @@ class Job:
     layout_only: bool = False
 
 
+class _LinksToOtherPieces(logging.Filter):
+    """Laid out before the other pieces' page numbers are known, the Sommaire points at anchors
+    of other pieces (`ptce-anchor:`): WeasyPrint says it cannot resolve them, which is expected
+    in that round and no concern of the user's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
+
+        return FOREIGN_SCHEME not in record.getMessage()
+
+
 def typeset_job(job: Job, templates: list[Path], project: Path, epoch: int, folder: Path) -> Layout:
     """Typeset one piece into the cache folder (`key`.pdf and `key`.json); its layout."""
     from ptce_mono.typeset.engine import layout_of_html, render_pdf
 
     if job.layout_only:
-        layout = layout_of_html(job.html, templates, project, extra_css=job.extra_css)
+        quiet = _LinksToOtherPieces()
+        logging.getLogger("weasyprint").addFilter(quiet)
+        try:
+            layout = layout_of_html(job.html, templates, project, extra_css=job.extra_css)
+        finally:
+            logging.getLogger("weasyprint").removeFilter(quiet)
     else:
         pdf, layout = render_pdf(
             job.html,
