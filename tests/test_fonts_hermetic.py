@@ -60,3 +60,45 @@ def test_the_pdf_does_not_depend_on_the_machines_fonts(tmp_path: Path) -> None:
     )
     report = build_dossier(project, project / "build", single_pass=True)
     assert all(name.startswith(("Source-Serif-Pro", "Source-Sans-Pro")) for name in embedded_fonts(report.pdf))
+
+
+def _every_font_read(text: str, project: Path) -> list[tuple[int, int, str]]:
+    """The simple path: every face's characters, then every character of the text."""
+    from fontTools.ttLib import TTFont
+
+    from ptce_mono.typeset.fonts import font_folders
+
+    covered: set[int] = set()
+    for folder in font_folders(project):
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2"):
+                with TTFont(path, lazy=True) as font:
+                    covered.update(font.getBestCmap() or {})
+    found, seen = [], set()
+    for number, line in enumerate(text.splitlines(), 1):
+        for column, character in enumerate(line, 1):
+            if character in seen or ord(character) < 32 or ord(character) in covered:
+                continue
+            if character in "\u200b\u200c\u200d\ufeff\u00ad":
+                continue
+            seen.add(character)
+            found.append((number, column, character))
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le pôle « Initiatives et Cité » : 6\u202f500\u00a0m², 2013–2014.\n",
+        "Ελληνικά et русский\u2028puis سلام 🙂\n\net encore س\n",
+        "trait\u2011insécable, tiret\u00ad conditionnel, espace\u200bnulle\x85fin\n",
+        "",
+    ],
+)
+def test_reading_fonts_until_the_text_is_covered_finds_what_reading_them_all_finds(
+    tmp_path: Path, text: str
+) -> None:
+    from ptce_mono.typeset.fonts import characters_without_font
+
+    project = write_project(tmp_path, {"dossier.yaml": YAML})
+    assert characters_without_font(text, project) == _every_font_read(text, project)

@@ -265,6 +265,12 @@ VARIANTS: dict[str, tuple[str, dict[str, str | bytes], str]] = {
         {"fonts/LaboSans.otf": LIGHT.read_bytes()},
         "",
     ),
+    "mirrored margins": (
+        "@page :left { margin-left: 30mm; margin-right: 20mm; } "
+        "@page :right { margin-left: 20mm; margin-right: 30mm; }",
+        {},
+        "`:left`",
+    ),
     "a document-wide counter": (
         "main { counter-reset: figure; } h3 { counter-increment: figure; } "
         'h3::before { content: counter(figure) ". "; }',

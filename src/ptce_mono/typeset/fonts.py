@@ -40,6 +40,7 @@ FONT_FACES = [
 
 
 PROJECT_FONTS = "fonts"  # a project's own font files, for its own stylesheet
+_INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad"  # nothing to draw
 _FONT_FILES = (".otf", ".ttf", ".woff", ".woff2")
 
 
@@ -76,34 +77,45 @@ def hermetic_fontconfig(project: Path) -> Iterator[None]:
 
 
 @cache
-def _characters(folders: tuple[Path, ...]) -> frozenset[int]:
+def _characters_of(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for folder in folders:
-        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in _FONT_FILES):
-            try:
-                with TTFont(path, lazy=True) as font:
-                    covered.update(font.getBestCmap() or {})
-            except Exception:  # a file that is not a font has no characters to offer
-                continue
-    return frozenset(covered)
+    try:
+        with TTFont(path, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # a file that is not a font has no characters to offer
+        return frozenset()
+
+
+def _font_files(folders: list[Path]) -> list[Path]:
+    return [
+        path
+        for folder in folders
+        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in _FONT_FILES)
+    ]
 
 
 def characters_without_font(text: str, project: Path) -> list[tuple[int, int, str]]:
     """(line, column, character) of the first occurrence of each character of `text` that no
-    font of the dossier has; line breaks and other controls are not printed."""
-    covered = _characters(tuple(font_folders(project)))
+    font of the dossier has; line breaks and other controls are not printed.
+
+    Fonts are read one after the other until every character of the text is covered: a text
+    the first face covers costs one character map, not one per face."""
+    wanted = {
+        ord(character)
+        for character in set(text)
+        if ord(character) >= 32 and character not in _INVISIBLE
+    }
+    for path in _font_files(font_folders(project)):
+        if not wanted:
+            return []
+        wanted -= _characters_of(path)
     found: list[tuple[int, int, str]] = []
-    seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
         for column, character in enumerate(line, 1):
-            if character in seen or ord(character) < 32 or ord(character) in covered:
-                continue
-            if character in "\u200b\u200c\u200d\ufeff\u00ad":  # invisible: nothing to draw
-                continue
-            seen.add(character)
-            found.append((number, column, character))
+            if ord(character) in wanted:
+                wanted.discard(ord(character))
+                found.append((number, column, character))
     return found
 
 

@@ -10,8 +10,8 @@
    `counter(pages)`, and the page number of every link to another piece (`data-page`, which the
    Sommaire prints). The page numbers are WeasyPrint's own; if the front's length changed with
    its numbers, the pieces after it are typeset again.
-4. merge.py merges the pieces' pages, structure trees, named destinations, cross-piece links and
-   outline, and makes the fonts' subsets one.
+4. merge.py, in a process of its own, merges the pieces' pages, structure trees, named
+   destinations, cross-piece links and outline, and makes the fonts' subsets one.
 
 A piece's cache key is the hash of its HTML and of everything else its PDF depends on (template
 folders, fonts, WeasyPrint's version, the date, its place in the dossier); a build that changes
@@ -23,12 +23,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ptce_mono.core.i18n import _, decimal
+from ptce_mono.core.i18n import _, current_language, decimal, set_language
 from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS, source_date
 from ptce_mono.typeset.layout import Layout
@@ -37,6 +41,9 @@ from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
 from ptce_mono.typeset.pieces.safety import decline_reason
 from ptce_mono.typeset.pieces.workers import Job, Workers
 from ptce_mono.typeset.stylesheet import find_stylesheet
+
+if TYPE_CHECKING:
+    from ptce_mono.typeset.pieces.merge import Merged, Piece
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.builder")
 _SETTLING_ROUNDS = 3  # the front's length changes with its numbers at most this often
@@ -169,7 +176,7 @@ def typeset_in_pieces(
     """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place), or
     decline, saying why, when the pieces could not equal the single pass."""
     # Imported here, not with the module: pikepdf is not needed by the workers.
-    from ptce_mono.typeset.pieces.merge import Piece, merge_pieces
+    from ptce_mono.typeset.pieces.merge import Piece
 
     chunks = split_document(html)
     if len(chunks) < 2:
@@ -216,10 +223,35 @@ def typeset_in_pieces(
     pieces = [Piece(cache.pdf(job.key), layout) for job, layout in zip(jobs, numbered, strict=True)]
     started = time.perf_counter()
     with source_date(epoch):  # the shared font subsets carry the dossier's date, not the clock's
-        pages = merge_pieces(pieces, target, original_font)
-    LOGGER.info(_("merged in {seconds} s").format(seconds=decimal(time.perf_counter() - started)))
+        merged = _merge_apart(pieces, target)
+    LOGGER.info(
+        _("merged {pieces} pieces, {pages} pages, in {seconds} s; {subsets} font subsets shared").format(
+            pieces=len(pieces),
+            pages=merged.pages,
+            seconds=decimal(time.perf_counter() - started),
+            subsets=merged.subsets_shared,
+        )
+    )
     cache.forget_the_rest()
-    return PiecesResult(pages, len(pieces), runner.typeset)
+    return PiecesResult(merged.pages, len(pieces), runner.typeset)
+
+
+def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
+    """Merge in a process started for it alone. The merged file's objects are the largest thing
+    a build holds; spawned (not forked), that process holds them and the PDF library only, not
+    what this process read and rendered, and gives it all back when it ends. Where no process
+    can be started, the merge runs here."""
+    from ptce_mono.typeset.pieces.merge import merge_pieces
+
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            1, mp_context=context, initializer=set_language, initargs=(current_language(),)
+        ) as process:
+            return process.submit(merge_pieces, pieces, target, original_font).result()
+    except (OSError, BrokenProcessPool) as exc:
+        LOGGER.debug("merging in this process: %s", exc)
+        return merge_pieces(pieces, target, original_font)
 
 
 __all__ = ["Declined", "PiecesResult", "typeset_in_pieces"]

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
 import warnings
 from collections.abc import Callable
@@ -33,7 +32,6 @@ from ptce_mono.core.i18n import _
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
 
-LOGGER = logging.getLogger("ptce_mono.typeset.pieces.merge")
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF space is in points
 
 
@@ -41,6 +39,12 @@ PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px; PDF space is in points
 class Piece:
     pdf: Path
     layout: Layout
+
+
+@dataclass
+class Merged:
+    pages: int
+    subsets_shared: int  # embedded font files the merge made one
 
 
 def _subset_prefix_removed(base_font: str) -> str:
@@ -254,30 +258,45 @@ def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_k
     return next_key + max((int(k) for k in theirs[::2]), default=-1) + 1
 
 
-def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> int:
-    """Write the merged dossier to `target` (the caller renames it into place); its page count."""
+def _streams_in_memory(source: Pdf) -> None:
+    """Give every stream of `source` its own (still encoded) bytes. A stream copied to another
+    file is read from its source only when that file is written: each source would have to stay
+    open until then, with all its parsed objects (about half the merge's memory at 64 poles).
+    Streams holding their bytes are copied with them, and their source can be closed at once."""
+    for item in source.objects:
+        if isinstance(item, pikepdf.Stream):
+            item.write(
+                item.read_raw_bytes(), filter=item.get("/Filter"), decode_parms=item.get("/DecodeParms")
+            )
+
+
+def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> Merged:
+    """Write the merged dossier to `target` (the caller renames it into place)."""
     expected = sum(piece.layout.pages for piece in pieces)
     merged = Pdf.open(pieces[0].pdf)
-    opened = []
     try:
         tree = merged.Root.get("/StructTreeRoot")
         next_key = 0
         if tree is not None:
             next_key = max((int(k) for k in list(tree.ParentTree.Nums)[::2]), default=-1) + 1
         for index, piece in enumerate(pieces[1:], 1):
-            source = Pdf.open(piece.pdf)
-            opened.append(source)
-            first = len(merged.pages)
-            with warnings.catch_warnings():  # the named destinations are rebuilt below
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                merged.pages.extend(source.pages)
-            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key, f"p{index}-")
+            with Pdf.open(piece.pdf) as source:
+                _streams_in_memory(source)
+                first = len(merged.pages)
+                with warnings.catch_warnings():  # the named destinations are rebuilt below
+                    warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                    merged.pages.extend(source.pages)
+                next_key = _merge_structure(
+                    merged, source, list(merged.pages)[first:], next_key, f"p{index}-"
+                )
         if tree is not None:
             tree.ParentTreeNextKey = next_key
         if len(merged.pages) != expected:
             raise RenderError(
-                f"the merged dossier has {len(merged.pages)} pages, its pieces {expected}: "
-                "build with --single-pass and report the problem"
+                _(
+                    "the merged dossier has {merged} pages, its pieces {expected}: "
+                    "build with --single-pass and report the problem"
+                ).format(merged=len(merged.pages), expected=expected)
             )
         heights: list[float] = []
         bookmarks: list[tuple[int, int, str, float, float]] = []
@@ -306,21 +325,14 @@ def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], b
             merged.Root.PageMode = Name.UseOutlines
 
         removed = share_font_subsets(merged, originals)
-        LOGGER.info(
-            _("merged {pieces} pieces, {pages} pages; {subsets} font subsets shared").format(
-                pieces=len(pieces), pages=expected, subsets=removed
-            )
-        )
         merged.save(
             target,
             deterministic_id=True,
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
-        return len(merged.pages)
+        return Merged(len(merged.pages), removed)
     finally:
-        for source in opened:
-            source.close()
         merged.close()
 
 
@@ -342,4 +354,4 @@ def _relink(pdf: Pdf, anchors: set[str]) -> None:
                     annotation.Contents = String(target)
 
 
-__all__ = ["Piece", "cid_widths", "merge_pieces", "postscript_name", "share_font_subsets"]
+__all__ = ["Merged", "Piece", "cid_widths", "merge_pieces", "postscript_name", "share_font_subsets"]
