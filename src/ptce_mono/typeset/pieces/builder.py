@@ -28,13 +28,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_mono.core.i18n import _, current_language, decimal, set_language
 from ptce_mono.sources.resources import files_under
-from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS, source_date
+from ptce_mono.typeset.fonts import source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.libraries import library_versions
 from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
@@ -59,25 +58,6 @@ class PiecesResult:
 @dataclass
 class Declined:
     reason: str
-
-
-@cache
-def _postscript_names() -> dict[str, Path]:
-    """The dossier's font files by PostScript name (an unreadable one is simply not shared)."""
-    from ptce_mono.typeset.pieces.merge import postscript_name
-
-    names = {}
-    for *_face, package, file in FONT_FACES:
-        path = FONT_FOLDERS[package] / file
-        name = postscript_name(path.read_bytes()) if path.is_file() else None
-        if name:
-            names[name] = path
-    return names
-
-
-def original_font(postscript_name: str) -> bytes | None:
-    path = _postscript_names().get(postscript_name)
-    return path.read_bytes() if path else None
 
 
 def _environment_key(templates: list[Path], epoch: int) -> str:
@@ -241,17 +221,17 @@ def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
     a build holds; spawned (not forked), that process holds them and the PDF library only, not
     what this process read and rendered, and gives it all back when it ends. Where no process
     can be started, the merge runs here."""
-    from ptce_mono.typeset.pieces.merge import merge_pieces
+    from ptce_mono.typeset.pieces.merge import merge_pieces, packaged_font
 
     try:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             1, mp_context=context, initializer=set_language, initargs=(current_language(),)
         ) as process:
-            return process.submit(merge_pieces, pieces, target, original_font).result()
+            return process.submit(merge_pieces, pieces, target, packaged_font).result()
     except (OSError, BrokenProcessPool) as exc:
         LOGGER.debug("merging in this process: %s", exc)
-        return merge_pieces(pieces, target, original_font)
+        return merge_pieces(pieces, target, packaged_font)
 
 
 __all__ = ["Declined", "PiecesResult", "typeset_in_pieces"]

@@ -22,6 +22,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pikepdf
@@ -29,6 +30,7 @@ from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
+from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
 
@@ -106,6 +108,24 @@ def postscript_name(font_file: bytes) -> str | None:
         return str(TTFont(io.BytesIO(font_file), lazy=True)["name"].getDebugName(6))
     except Exception:  # a font that cannot be read is simply not recognised
         return None
+
+
+@cache
+def _postscript_names() -> dict[str, Path]:
+    """The dossier's font files by PostScript name (an unreadable one is simply not shared)."""
+    names = {}
+    for *_face, package, file in FONT_FACES:
+        path = FONT_FOLDERS[package] / file
+        name = postscript_name(path.read_bytes()) if path.is_file() else None
+        if name:
+            names[name] = path
+    return names
+
+
+def packaged_font(postscript_name: str) -> bytes | None:
+    """The file of the packaged face named `postscript_name`, if it is one of them."""
+    path = _postscript_names().get(postscript_name)
+    return path.read_bytes() if path else None
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
@@ -354,4 +374,12 @@ def _relink(pdf: Pdf, anchors: set[str]) -> None:
                     annotation.Contents = String(target)
 
 
-__all__ = ["Merged", "Piece", "cid_widths", "merge_pieces", "postscript_name", "share_font_subsets"]
+__all__ = [
+    "Merged",
+    "Piece",
+    "cid_widths",
+    "merge_pieces",
+    "packaged_font",
+    "postscript_name",
+    "share_font_subsets",
+]
