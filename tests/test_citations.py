@@ -142,6 +142,23 @@ def test_bibtex_accents_and_corporate_author() -> None:
     assert entry.position.line == 2
 
 
+def test_titles_keep_the_capitals_they_are_written_with(tmp_path: Path) -> None:
+    """pandoc takes an entry without a language for English and lowers every capital of its
+    title after the first; the dossier's entries are printed as written, names included."""
+    (tmp_path / "refs.bib").write_text(
+        "@misc{entretien,\n  title = {Entretien avec Marco Felez, directeur des Articulteurs},\n}\n"
+        "@misc{english, langid = {english},\n  title = {The Rise of Territorial Clusters},\n}\n"
+        "@misc{ecrit, language = {french}, title = {Un Titre Écrit Ainsi}}\n",
+        encoding="utf-8",
+    )
+    bib = load_bibliography([tmp_path / "refs.bib"], ["refs.bib"])
+    assert bib.problems == []
+    assert bib.entries["entretien"].csl["title"] == "Entretien avec Marco Felez, directeur des Articulteurs"
+    assert bib.entries["english"].csl["title"] == "The rise of territorial clusters"
+    assert bib.entries["ecrit"].csl["title"] == "Un Titre Écrit Ainsi"
+    assert [bib.entries[k].position.line for k in ("entretien", "english", "ecrit")] == [1, 4, 7]
+
+
 def test_page_ranges_print_with_an_en_dash_the_fonts_have() -> None:
     from ptce_mono.render.citations import render_citations
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import MAX_ASSET_BYTES, MAX_SOURCE_BYTES, read_bytes, read_text
 from ptce_mono.core.text import did_you_mean
@@ -33,6 +34,7 @@ MAX_BIBLIOGRAPHY_BYTES = 16 * 1024 * 1024
 FORMATS = {".bib": "biblatex", ".json": "csljson"}
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\n]*([{(])")
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
+_LANGID_FIELD = re.compile(r"[\s,{(]langid\s*=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,10 @@ def load_bibliography(paths: list[Path], shown: list[str]) -> Bibliography:
                 problems.warning(
                     entry.position,
                     "duplicate-bib-key",
-                    f"the key `{entry.key}` is also defined in {first.path}:{first.position.line}",
-                    "The first definition is used; remove or rename the other.",
+                    _("the key `{key}` is also defined in {location}").format(
+                        key=entry.key, location=f"{first.path}:{first.position.line}"
+                    ),
+                    _("The first definition is used; remove or rename the other."),
                 )
             else:
                 bibliography.entries[entry.key] = entry
@@ -103,24 +107,28 @@ def _read_file(path: Path, shown: str, problems: ProblemList) -> tuple[list[BibE
         problems.error(
             Position(),
             "bib-format",
-            f"`{path.name}` is neither a BibTeX (.bib) nor a CSL-JSON (.json) file",
-            "Export the library from Zotero as Better BibTeX or as CSL JSON.",
+            _("`{name}` is neither a BibTeX (.bib) nor a CSL-JSON (.json) file").format(name=path.name),
+            _("Export the library from Zotero as Better BibTeX or as CSL JSON."),
         )
         return [], []
     try:
         data = read_bibliography_bytes(path)
     except OSError as exc:
-        problems.error(Position(), "bib-unreadable", f"cannot read the bibliography: {exc.strerror or exc}")
+        problems.error(
+            Position(),
+            "bib-unreadable",
+            _("cannot read the bibliography: {reason}").format(reason=exc.strerror or exc),
+        )
         return [], []
     if len(data) > MAX_BIBLIOGRAPHY_BYTES:
-        problems.error(Position(), "file-too-large", "the bibliography is larger than 16 MiB")
+        problems.error(Position(), "file-too-large", _("the bibliography is larger than 16 MiB"))
         return [], []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         problems.error(
-            Position(line, 1), "not-utf8", "the bibliography is not valid UTF-8", "Export it as UTF-8."
+            Position(line, 1), "not-utf8", _("the bibliography is not valid UTF-8"), _("Export it as UTF-8.")
         )
         return [], []
     text = text.replace("\r\n", "\n")
@@ -152,8 +160,10 @@ def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
             problems.error(
                 _line_of(text, match.start()),
                 "bib-syntax",
-                f"the entry `@{match.group(1)}` opened here is never closed (a `{closer}` is missing)",
-                "Check the braces of this entry: every `{` needs its `}`.",
+                _("the entry `@{kind}` opened here is never closed (a `{closer}` is missing)").format(
+                    kind=match.group(1), closer=closer
+                ),
+                _("Check the braces of this entry: every opening brace needs its closing one."),
             )
             rest = re.finditer(
                 r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\n]*([^,\s{}()]+)[ \t\n]*,", text[match.start() :]
@@ -168,13 +178,48 @@ def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
                 problems.error(
                     _line_of(text, match.start()),
                     "bib-syntax",
-                    f"the entry `@{match.group(1)}` has no key",
-                    "An entry starts with its key: `@book{dupont2012, ...}`.",
+                    _("the entry `@{kind}` has no key").format(kind=match.group(1)),
+                    _("An entry starts with its key: `@book{dupont2012, ...}`."),
                 )
             else:
                 keys.setdefault(key_match.group(1), _line_of(text, match.start()))
         offset = index
     return keys
+
+
+def _entry_end(text: str, start: int, opener: str) -> int:
+    depth, index = 1, start
+    while index < len(text) and depth:
+        char = text[index]
+        if char == "{" or (opener == "(" and char == "("):
+            depth += 1
+        elif char == "}" or (opener == "(" and char == ")"):
+            depth -= 1
+        index += 1
+    return index
+
+
+def with_titles_as_written(text: str) -> str:
+    """`text` with `langid = {french}` given to every entry without a `langid`.
+
+    pandoc takes an entry without a language for English, and an English title for title case:
+    it lowers every capital after the first, people's and organisations' names included
+    ("Entretien avec marco felez"). The dossier's references are printed as they are written;
+    an entry that says `langid = {english}` is still put in sentence case, as English styles
+    want. The field goes right after the entry's key, on its line, so that pandoc's line numbers
+    are still the file's."""
+    parts, copied = [], 0
+    for match in _ENTRY_START.finditer(text):
+        if match.start() < copied or match.group(1).lower() in _NOT_ENTRIES:
+            continue
+        end = _entry_end(text, match.end(), match.group(2))
+        body = text[match.end() : end]
+        key = re.match(r"[ \t\n]*[^,\s{}()]+[ \t\n]*?,", body)
+        if key is not None and not _LANGID_FIELD.search(body[key.end() - 1 :]):
+            insert_at = match.end() + key.end()
+            parts += [text[copied:insert_at], " langid = {french},"]
+            copied = insert_at
+    return "".join([*parts, text[copied:]])
 
 
 @functools.lru_cache(maxsize=32)
@@ -183,7 +228,7 @@ def _bibtex_to_csl(digest: str, text: str) -> str:
     import pypandoc
 
     del digest
-    return str(pypandoc.convert_text(text, "csljson", format="biblatex"))
+    return str(pypandoc.convert_text(with_titles_as_written(text), "csljson", format="biblatex"))
 
 
 def _read_bibtex(text: str, shown: str, problems: ProblemList) -> tuple[list[BibEntry], list[str]]:
@@ -201,8 +246,8 @@ def _read_bibtex(text: str, shown: str, problems: ProblemList) -> tuple[list[Bib
         problems.error(
             position,
             "bib-syntax",
-            f"this BibTeX cannot be read: {detail}",
-            "A field is probably missing its comma, or a value its braces or quotes.",
+            _("this BibTeX cannot be read: {detail}").format(detail=detail),
+            _("A field is probably missing its comma, or a value its braces or quotes."),
         )
         return [], list(keys)
     entries = []
@@ -219,13 +264,15 @@ def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[B
         problems.error(
             Position(exc.lineno, exc.colno),
             "bib-syntax",
-            f"this CSL-JSON file is not valid JSON: {exc.msg}",
-            "Export it again from Zotero (CSL JSON), or fix the JSON at this place.",
+            _("this CSL-JSON file is not valid JSON: {reason}").format(reason=exc.msg),
+            _("Export it again from Zotero (CSL JSON), or fix the JSON at this place."),
         )
         keys = re.findall(r'"id"\s*:\s*"([^"]+)"', text)
         return [], keys
     if not isinstance(data, list):
-        problems.error(Position(1, 1), "bib-syntax", "a CSL-JSON bibliography is a list of entries `[...]`")
+        problems.error(
+            Position(1, 1), "bib-syntax", _("a CSL-JSON bibliography is a list of entries `[...]`")
+        )
         return [], []
     entries = []
     for index, item in enumerate(data):
@@ -233,7 +280,11 @@ def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[B
         found = re.search(rf'"id"\s*:\s*"?{re.escape(key)}"?', text) if key else None
         position = _line_of(text, found.start()) if found else Position(1, 1)
         if not key:
-            problems.error(position, "bib-syntax", f"entry {index + 1} of this CSL-JSON file has no `id`")
+            problems.error(
+                position,
+                "bib-syntax",
+                _("entry {number} of this CSL-JSON file has no `id`").format(number=index + 1),
+            )
             continue
         entries.append(BibEntry(key, shown, position, {**item, "id": key}))
     return entries, [e.key for e in entries]
@@ -279,13 +330,16 @@ def bibliography_file(project: Path) -> Callable[[str, At], Path | None]:
     def read(raw: str, at: At) -> Path | None:
         path = (project / raw).resolve()
         if not path.is_relative_to(project.resolve()):
-            at.error("path-outside", f"`{at.name}` points outside the project: `{raw}`")
+            at.error(
+                "path-outside",
+                _("`{name}` points outside the project: `{path}`").format(name=at.name, path=raw),
+            )
             return None
         if not path.is_file():
             at.error(
                 "no-such-file",
-                f"`{at.name}`: no such file `{raw}`",
-                "Export the Zotero library (Better BibTeX .bib or CSL JSON) into the project.",
+                _("`{name}`: no such file `{path}`").format(name=at.name, path=raw),
+                _("Export the Zotero library (Better BibTeX .bib or CSL JSON) into the project."),
             )
             return None
         return path
@@ -300,9 +354,12 @@ def citation_style(project: Path) -> Callable[[str, At], Path | None]:
         if raw.lower().endswith(".csl"):
             path = (project / raw).resolve()
             if not path.is_relative_to(project.resolve()):
-                at.error("path-outside", f"`{at.name}` points outside the project: `{raw}`")
+                at.error(
+                    "path-outside",
+                    _("`{name}` points outside the project: `{path}`").format(name=at.name, path=raw),
+                )
             elif not path.is_file():
-                at.error("no-such-file", f"`{at.name}`: no such file `{raw}`")
+                at.error("no-such-file", _("`{name}`: no such file `{path}`").format(name=at.name, path=raw))
             else:
                 return path
             return None
@@ -310,9 +367,11 @@ def citation_style(project: Path) -> Callable[[str, At], Path | None]:
         if found is None:
             at.error(
                 "unknown-style",
-                f"`{at.name}`: `{raw}` is not a packaged citation style",
+                _("`{name}`: `{style}` is not a packaged citation style").format(name=at.name, style=raw),
                 did_you_mean(raw, packaged_style_names())
-                or f"Give a style name such as `{DEFAULT_STYLE}`, or a .csl file of the project.",
+                or _("Give a style name such as `{style}`, or a .csl file of the project.").format(
+                    style=DEFAULT_STYLE
+                ),
             )
         return found
 

@@ -181,9 +181,11 @@ def parse_text(
         problems.error(
             Position(body_start - 1 + depth_line, 1),
             "too-deep",
-            f"the text here nests {depth} levels deep (lists in lists, emphasis in emphasis); "
-            f"the dossier prints at most {MAX_NESTING}",
-            "Flatten the list or remove the repeated `*` or `_`: deeper text would not be printed.",
+            _(
+                "the text here nests {depth} levels deep (lists in lists, emphasis in emphasis); "
+                "the dossier prints at most {most}"
+            ).format(depth=depth, most=MAX_NESTING),
+            _("Flatten the list or remove the repeated `*` or `_`: deeper text would not be printed."),
         )
     sections = _scan_sections(lines, body_start, grid, problems, keep_text)
     return Monograph(shown, meta, sections, problems.items, front_position, body_start)
