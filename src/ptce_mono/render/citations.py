@@ -27,6 +27,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.sources.bibliography import Bibliography, read_style_text
 from ptce_mono.sources.citekeys import citation_spans
 
@@ -125,7 +126,9 @@ def render_citations(
     try:
         style_text = read_style_text(style)
     except (OSError, UnicodeDecodeError) as exc:
-        raise RenderError(f"{style}: cannot read the citation style: {exc}") from None
+        raise RenderError(
+            _("{path}: cannot read the citation style: {reason}").format(path=style, reason=exc)
+        ) from None
     digest = hashlib.sha256("\0".join([items, style_text, *citations]).encode()).hexdigest()
     return _render_cached(digest, items, style_text, tuple(citations))
 
@@ -151,7 +154,9 @@ def _render_cached(digest: str, items: str, style_text: str, citations: tuple[st
                 extra_args=["--citeproc", f"--csl={csl}", f"--bibliography={bib}", "--wrap=none"],
             )
         except (RuntimeError, OSError) as exc:
-            raise RenderError(f"pandoc could not format the citations: {exc}") from None
+            raise RenderError(
+                _("pandoc could not format the citations: {reason}").format(reason=exc)
+            ) from None
     html = _ranges(_safe_links(html))
     rendered = {
         citations[int(m.group(1))]: m.group(2).strip()

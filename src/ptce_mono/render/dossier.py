@@ -25,6 +25,7 @@ from markupsafe import Markup
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
 from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
@@ -192,7 +193,9 @@ def read_editorial(config: DossierConfig, citations: RenderedCitations | None = 
         try:
             html[part] = render_markdown(read_editorial_text(path, config.project), top=3, cite=cite)
         except (OSError, UnicodeDecodeError) as exc:
-            raise RenderError(f"{path}: cannot read the editorial text: {exc}") from None
+            raise RenderError(
+                _("{path}: cannot read the editorial text: {reason}").format(path=path, reason=exc)
+            ) from None
         except TooDeep as exc:
             raise RenderError(f"{path}: {exc}") from None
     return html

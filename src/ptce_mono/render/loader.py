@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import Refused, read_text
 
 
@@ -36,7 +37,9 @@ class BoundedLoader(BaseLoader):
         except Refused as refused:
             raise RenderError(f"{path}: {refused.message}") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise RenderError(f"{path}: cannot read the template: {exc}") from None
+            raise RenderError(
+                _("{path}: cannot read the template: {reason}").format(path=path, reason=exc)
+            ) from None
         mtime = os.path.getmtime(path)
         return source, str(path), lambda: os.path.lexists(path) and os.path.getmtime(path) == mtime
 

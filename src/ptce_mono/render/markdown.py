@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from ptce_mono.core import nesting
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.nesting import MAX_NESTING
 from ptce_mono.sources.citekeys import citation_spans
 
@@ -56,7 +57,9 @@ class TooDeep(RenderError):
 
     def __init__(self, depth: int, line: int) -> None:
         super().__init__(
-            f"line {line}: the text nests {depth} levels deep; the dossier prints at most {MAX_NESTING}"
+            _("line {line}: the text nests {depth} levels deep; the dossier prints at most {most}").format(
+                line=line, depth=depth, most=MAX_NESTING
+            )
         )
         self.line = line
 

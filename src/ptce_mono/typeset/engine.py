@@ -83,8 +83,9 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         self.violations.append(url)
         LOGGER.error(_("refused to read {url}: outside the folders the dossier may use").format(url=url))
         raise SandboxViolation(
-            f"the dossier asked for {url}, outside the folders it may read "
-            f"({', '.join(str(f) for f in self.allowed)})"
+            _("the dossier asked for {url}, outside the folders it may read ({folders})").format(
+                url=url, folders=", ".join(str(f) for f in self.allowed)
+            )
         )
 
 
@@ -197,9 +198,11 @@ def _reported() -> Iterator[None]:
         if isinstance(exc.__cause__, SandboxViolation):
             raise exc.__cause__ from None
         reason = exc.__cause__ or exc
-        raise RenderError(f"a resource of the dossier cannot be read: {reason}") from None
+        raise RenderError(
+            _("a resource of the dossier cannot be read: {reason}").format(reason=reason)
+        ) from None
     except (OSError, ValueError) as exc:
-        raise RenderError(f"typesetting failed: {exc}") from exc
+        raise RenderError(_("typesetting failed: {reason}").format(reason=exc)) from exc
 
 
 def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
@@ -221,7 +224,9 @@ def layout_of_html(html: str, templates: list[Path], project: Path, *, extra_css
         )
     if fetcher.violations:
         refused = fetcher.violations[0]
-        raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
+        raise SandboxViolation(
+            _("the dossier asked for {url}, outside the folders it may read").format(url=refused)
+        )
     return _layout_of(document)
 
 
@@ -265,7 +270,9 @@ def render_pdf(
         fetcher is not None and fetcher.violations
     ):  # refused but swallowed somewhere inside WeasyPrint: still a failure
         refused = fetcher.violations[0]
-        raise SandboxViolation(f"the dossier asked for {refused}, outside the folders it may read")
+        raise SandboxViolation(
+            _("the dossier asked for {url}, outside the folders it may read").format(url=refused)
+        )
     return bytes(pdf), _layout_of(document)
 
 

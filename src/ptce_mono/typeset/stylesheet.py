@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import RenderError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import is_inside, read_text
 from ptce_mono.typeset.fonts import font_face_css, font_folders
 
@@ -17,7 +18,11 @@ def find_stylesheet(templates: list[Path]) -> Path:
     for folder in templates:
         if (folder / STYLESHEET).is_file():
             return folder / STYLESHEET
-    raise RenderError(f"no {STYLESHEET} in the template folders ({', '.join(map(str, templates))})")
+    raise RenderError(
+        _("no {stylesheet} in the template folders ({folders})").format(
+            stylesheet=STYLESHEET, folders=", ".join(map(str, templates))
+        )
+    )
 
 
 PAGE_TOTAL = "counter(pages)"

@@ -96,7 +96,7 @@ def _subset(original: bytes, glyphs: set[int]) -> bytes:
         dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
     face = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob(original)), request)
     if face is None:
-        raise RenderError("a font face of the dossier could not be subset")
+        raise RenderError(_("a font face of the dossier could not be subset"))
     return bytes(face.blob.data)
 
 

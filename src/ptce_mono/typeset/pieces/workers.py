@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.i18n import _
 from ptce_mono.core.machine import available_cores
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.layout import Layout
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.workers")
 CACHE_FOLDER = "cache"  # in the output folder: the pieces typeset, by their content
@@ -105,6 +107,10 @@ class Workers:
         """Start the processes, once: they get ready meanwhile."""
         if self.pool is not None or self.jobs < 2 or self.closed:
             return
+        # Imported here: a build with nothing to do starts no process and does not import them.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         self.pool = ProcessPoolExecutor(
@@ -118,8 +124,10 @@ class Workers:
     def map(self, jobs: list[Job], epoch: int, folder: Path) -> list[Layout]:
         """`typeset_job` for each job, in this order, on the first process free; the layouts in
         the order of `jobs`. Raises what a job raised."""
+        from concurrent.futures.process import BrokenProcessPool
+
         if self.closed:
-            raise RenderError("the typesetting processes are stopped")
+            raise RenderError(_("the typesetting processes are stopped"))
         self.start()
         arguments = (self.templates, self.project, epoch, folder)
         if self.pool is None:
@@ -129,8 +137,10 @@ class Workers:
             return [future.result() for future in futures]
         except BrokenProcessPool:
             raise RenderError(
-                "a typesetting process stopped unexpectedly (out of memory?); "
-                "build again, or with --single-pass"
+                _(
+                    "a typesetting process stopped unexpectedly (out of memory?); "
+                    "build again, or with --single-pass"
+                )
             ) from None
         finally:
             for future in futures:
