@@ -471,3 +471,19 @@ def test_a_failing_piece_fails_the_build_and_cleans_up(
         workers.map([Job("long", long_piece), Job("failing", failing)], 0, tmp_path)
     assert not (tmp_path / "failing.pdf").exists()
     assert sorted(p.name for p in temporary.iterdir()) == []
+
+
+# -- merging: a piece is closed once copied, unless its streams cannot be given their bytes ------
+
+
+def test_a_piece_whose_stream_filters_are_malformed_stays_open_until_written() -> None:
+    from ptce_mono.typeset.pieces.merge import _streams_in_memory
+
+    pdf = pikepdf.new()
+    pdf.make_indirect(pikepdf.Stream(pdf, b"x", Filter=pikepdf.Name.FlateDecode))
+    pdf.make_indirect(pikepdf.Stream(pdf, b"y"))
+    assert _streams_in_memory(pdf)
+    odd = pikepdf.new()
+    odd.make_indirect(pikepdf.Stream(odd, b"x", Filter=3))
+    assert not _streams_in_memory(odd)
+

@@ -278,37 +278,47 @@ def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_k
     return next_key + max((int(k) for k in theirs[::2]), default=-1) + 1
 
 
-def _streams_in_memory(source: Pdf) -> None:
-    """Give every stream of `source` its own (still encoded) bytes. A stream copied to another
-    file is read from its source only when that file is written: each source would have to stay
-    open until then, with all its parsed objects (about half the merge's memory at 64 poles).
-    Streams holding their bytes are copied with them, and their source can be closed at once."""
+def _streams_in_memory(source: Pdf) -> bool:
+    """Give every stream of `source` its own (still encoded) bytes; False when a stream's filters
+    are not of the kinds the PDF format allows (the source must then stay open).
+
+    A stream copied to another file is read from its source only when that file is written:
+    each source would have to stay open until then, with all its parsed objects (about half the
+    merge's memory at 64 poles). Streams holding their bytes are copied with them, and their
+    source can be closed at once."""
     for item in source.objects:
-        if isinstance(item, pikepdf.Stream):
-            item.write(
-                item.read_raw_bytes(), filter=item.get("/Filter"), decode_parms=item.get("/DecodeParms")
-            )
+        if not isinstance(item, pikepdf.Stream):
+            continue
+        filters, parameters = item.get("/Filter"), item.get("/DecodeParms")
+        if not isinstance(filters, Name | Array | None) or not isinstance(
+            parameters, Dictionary | Array | None
+        ):
+            return False
+        item.write(item.read_raw_bytes(), filter=filters, decode_parms=parameters)
+    return True
 
 
 def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> Merged:
     """Write the merged dossier to `target` (the caller renames it into place)."""
     expected = sum(piece.layout.pages for piece in pieces)
     merged = Pdf.open(pieces[0].pdf)
+    opened: list[Pdf] = []  # the pieces that must stay open until the merged file is written
     try:
         tree = merged.Root.get("/StructTreeRoot")
         next_key = 0
         if tree is not None:
             next_key = max((int(k) for k in list(tree.ParentTree.Nums)[::2]), default=-1) + 1
         for index, piece in enumerate(pieces[1:], 1):
-            with Pdf.open(piece.pdf) as source:
-                _streams_in_memory(source)
-                first = len(merged.pages)
-                with warnings.catch_warnings():  # the named destinations are rebuilt below
-                    warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                    merged.pages.extend(source.pages)
-                next_key = _merge_structure(
-                    merged, source, list(merged.pages)[first:], next_key, f"p{index}-"
-                )
+            source = Pdf.open(piece.pdf)
+            opened.append(source)
+            in_memory = _streams_in_memory(source)
+            first = len(merged.pages)
+            with warnings.catch_warnings():  # the named destinations are rebuilt below
+                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                merged.pages.extend(source.pages)
+            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key, f"p{index}-")
+            if in_memory:
+                opened.pop().close()
         if tree is not None:
             tree.ParentTreeNextKey = next_key
         if len(merged.pages) != expected:
@@ -353,6 +363,8 @@ def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], b
         )
         return Merged(len(merged.pages), removed)
     finally:
+        for source in opened:
+            source.close()
         merged.close()
 
 
