@@ -444,3 +444,21 @@ def test_unknown_key_in_a_swot_item_points_at_the_item(tmp_path: Path) -> None:
     assert f"monographs/pole-cite.md:{line}:{column}: error: `@inconnu2014` is not in the bibliography" in (
         result.output
     )
+
+
+def test_a_citation_across_lines_leaves_no_space_before_the_punctuation() -> None:
+    from ptce_mono.render.markdown import render_markdown
+
+    def cite(text: str) -> str:
+        return "(" + " ".join(text.split()) + ")"
+
+    html = render_markdown(
+        "## Projets\n\nDes partenariats en Europe [@a ;\n@b, p. 4].\nSuite [@c ;\n@d ;\n@e] - encore.\n\n"
+        "Autre paragraphe.\n",
+        anchor="pole",
+        first_line=10,
+        cite=cite,
+    )
+    assert "Europe ([@a ; @b, p. 4])." in html
+    assert "([@c ; @d ; @e]) - encore." in html  # a line after a break starts no list
+    assert 'id="pole--L12"' in html and 'id="pole--L18"' in html  # the blocks keep their lines

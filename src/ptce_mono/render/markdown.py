@@ -76,7 +76,10 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 # A citation stands in the Markdown as private-use characters around its number while
 # markdown-it parses, then becomes the processor's HTML: nothing in it is parsed as Markdown.
-_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+# Each line break of the citation stays, inside the placeholder ("\n\ue002"): the blocks keep
+# their line numbers, nothing is left between the citation and the punctuation after it, and no
+# line after a break can start a list or a heading.
+_PLACEHOLDER = re.compile("\ue000(\\d+)(?:\n\ue002)*\ue001")
 
 
 def _hold_citations(text: str) -> tuple[str, list[str]]:
@@ -84,8 +87,7 @@ def _hold_citations(text: str) -> tuple[str, list[str]]:
     out, last = [], 0
     for span in citation_spans(text):
         out.append(text[last : span.start])
-        # The citation's line breaks stay, so the blocks keep their line numbers.
-        out.append(f"\ue000{len(held)}\ue001" + "\n" * span.text.count("\n"))
+        out.append(f"\ue000{len(held)}" + "\n\ue002" * span.text.count("\n") + "\ue001")
         held.append(span.text)
         last = span.end
     out.append(text[last:])
