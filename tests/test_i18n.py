@@ -265,3 +265,40 @@ def test_an_unknown_export_format_is_refused_in_french(tmp_path):
         set_language("en")
     assert "format d’export `rtf` inconnu" in str(caught.value)
     assert "formats possibles\u00a0: docx, odt, epub" in str(caught.value)
+
+
+# -- the command line's help ------------------------------------------------------------------------
+
+
+def _help(*arguments: str) -> str:
+    from click.testing import CliRunner
+
+    from ptce_mono.cli import main
+
+    result = CliRunner().invoke(main, list(arguments), prog_name="ptce-mono")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_help_speaks_french_unless_asked_otherwise():
+    french = _help("--lang", "fr", "--help")
+    assert french.startswith(f"Utilisation{NBSP}: ptce-mono")
+    assert f"Commandes{NBSP}:" in french and "Afficher ce message et sortir." in french
+    assert "Produire le dossier" in french and "Build the dossier" not in french
+    build = _help("--lang", "fr", "build", "--help")
+    assert f"Exemple{NBSP}: ptce-mono build --drafts" in build
+    assert "Refaire même si rien n’a changé" in build
+    english = _help("--lang", "en", "--help")
+    assert english.startswith("Usage: ptce-mono") and "Build the dossier" in english
+
+
+def test_every_help_text_of_the_command_line_is_in_the_french_catalog():
+    from ptce_mono.cli_help import extract_help
+
+    with (PACKAGE / "cli.py").open("rb") as source:
+        found = {message for _line, _function, message, _comments in extract_help(source, {}, [], {})}
+    docstrings = {m for m in found if isinstance(m, str) and "\n\nExample" in m}
+    assert len(docstrings) >= 6, "the commands' docstrings are extracted"
+    catalog = _french()
+    untranslated = sorted(m for m in found if isinstance(m, str) and not (catalog.get(m) and catalog.get(m).string))
+    assert untranslated == [], "run `make catalogs` and translate these in " + str(CATALOG)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ptce_mono import __version__
+from ptce_mono.cli_help import VERSION_OPTION, Group, choose_language
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.i18n import LANGUAGES, _, set_language
 
@@ -34,7 +35,7 @@ def _progress(enabled: bool) -> Iterator[None]:
         return
     from rich.console import Console
 
-    with Console(stderr=True).status("Building the dossier…") as status:
+    with Console(stderr=True).status(_("Building the dossier…")) as status:
 
         class ToStatus(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
@@ -68,16 +69,19 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 def _io_failure(exc: OSError) -> None:
     """A file that cannot be read or written: one line, exit 2, never a traceback."""
     where = f" {exc.filename}" if exc.filename else ""
-    click.echo(f"ptce-mono: cannot write or read{where}: {exc.strerror or exc}", err=True)
+    message = _("ptce-mono: cannot write or read{where}: {reason}")
+    click.echo(message.format(where=where, reason=exc.strerror or exc), err=True)
     sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ptce-mono")
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ptce-mono", help=VERSION_OPTION)
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
+    is_eager=True,
+    callback=choose_language,
     help="Language of messages and outputs (default: French, English when the locale is English).",
 )
 def main(lang: str | None) -> None:
