@@ -211,7 +211,8 @@ def serve(project: Path, port: int = 8000) -> None:  # pragma: no cover - runs u
     stop = threading.Event()
     threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
     server = make_server(preview, port)
-    print(f"Preview on http://127.0.0.1:{server.server_address[1]}/ (PDF: /dossier.pdf); Ctrl-C stops.")
+    address = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(_("Preview on {address} (the PDF: {address}dossier.pdf); Ctrl-C stops it.").format(address=address))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
