@@ -18,7 +18,7 @@ import hashlib
 import importlib.util
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,19 +144,10 @@ def _line_of(text: str, offset: int) -> Position:
 def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
     """The entries' keys and positions; an entry whose braces never close is an error."""
     keys: dict[str, Position] = {}
-    offset = 0
-    while (match := _ENTRY_START.search(text, offset)) is not None:
+    for match, end in _entries(text):
         kind, opener = match.group(1).lower(), match.group(2)
         closer = "}" if opener == "{" else ")"
-        depth, index = 1, match.end()
-        while index < len(text) and depth:
-            char = text[index]
-            if char == "{" or (opener == "(" and char == "("):
-                depth += 1
-            elif char == "}" or (opener == "(" and char == ")"):
-                depth -= 1
-            index += 1
-        if depth:
+        if end is None:
             problems.error(
                 _line_of(text, match.start()),
                 "bib-syntax",
@@ -172,7 +163,7 @@ def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
                 keys.setdefault(found.group(1), _line_of(text, match.start() + found.start()))
             return keys
         if kind not in _NOT_ENTRIES:
-            body = text[match.end() : index - 1]
+            body = text[match.end() : end - 1]
             key_match = re.match(r"[ \t\n]*([^,\s{}()]+)[ \t\n]*,", body)
             if key_match is None:
                 problems.error(
@@ -183,20 +174,28 @@ def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
                 )
             else:
                 keys.setdefault(key_match.group(1), _line_of(text, match.start()))
-        offset = index
     return keys
 
 
-def _entry_end(text: str, start: int, opener: str) -> int:
-    depth, index = 1, start
-    while index < len(text) and depth:
-        char = text[index]
-        if char == "{" or (opener == "(" and char == "("):
-            depth += 1
-        elif char == "}" or (opener == "(" and char == ")"):
-            depth -= 1
-        index += 1
-    return index
+def _entries(text: str) -> Iterator[tuple[re.Match[str], int | None]]:
+    """Each `@kind{` (or `@kind(`) at the top level of `text`, with the offset just past its
+    closing brace; None when it never closes (nothing is found after it)."""
+    offset = 0
+    while (match := _ENTRY_START.search(text, offset)) is not None:
+        opener = match.group(2)
+        depth, index = 1, match.end()
+        while index < len(text) and depth:
+            char = text[index]
+            if char == "{" or (opener == "(" and char == "("):
+                depth += 1
+            elif char == "}" or (opener == "(" and char == ")"):
+                depth -= 1
+            index += 1
+        if depth:
+            yield match, None
+            return
+        yield match, index
+        offset = index
 
 
 def with_titles_as_written(text: str) -> str:
@@ -209,10 +208,9 @@ def with_titles_as_written(text: str) -> str:
     want. The field goes right after the entry's key, on its line, so that pandoc's line numbers
     are still the file's."""
     parts, copied = [], 0
-    for match in _ENTRY_START.finditer(text):
-        if match.start() < copied or match.group(1).lower() in _NOT_ENTRIES:
+    for match, end in _entries(text):
+        if end is None or match.group(1).lower() in _NOT_ENTRIES:
             continue
-        end = _entry_end(text, match.end(), match.group(2))
         body = text[match.end() : end]
         key = re.match(r"[ \t\n]*[^,\s{}()]+[ \t\n]*?,", body)
         if key is not None and not _LANGID_FIELD.search(body[key.end() - 1 :]):
