@@ -35,6 +35,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ptce_mono.core.errors import RenderError, SandboxViolation
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
+from ptce_mono.typeset.font_subsets import finish_fonts
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
@@ -89,8 +90,11 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         )
 
 
-class _AdviceOnce(logging.Filter):
-    """WeasyPrint repeats its advice to install HarfBuzz-Subset for every font: once is enough."""
+class _FontToolsAdvice(logging.Filter):
+    """WeasyPrint advises installing HarfBuzz-Subset, in English, for every font it subsets with
+    fontTools. The dossier is written with whole faces, which WeasyPrint does not subset
+    (font_subsets.py): should a document still be subset by WeasyPrint, this process says it
+    once, in French, with the package to install."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,8 +103,20 @@ class _AdviceOnce(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if "HarfBuzz-Subset" not in str(record.msg):
             return True
-        said, self.said = self.said, True
-        return not said
+        if not self.said:
+            self.said = True
+            LOGGER.warning(
+                _(
+                    "WeasyPrint subsets fonts with fontTools, which is slow: install the system "
+                    "package {package} (HarfBuzz's subsetter)"
+                ).format(package=HARFBUZZ_SUBSET_PACKAGE)
+            )
+        return False
+
+
+HARFBUZZ_SUBSET_PACKAGE = "libharfbuzz-subset0"  # its Debian and Ubuntu name
+ADVICE = _FontToolsAdvice()
+logging.getLogger("weasyprint").addFilter(ADVICE)
 
 
 def _layout_of(document: Any) -> Layout:
@@ -247,25 +263,24 @@ def render_pdf(
     Raises SandboxViolation or RenderError.
     """
     stylesheet = find_stylesheet(templates)
-    advice = _AdviceOnce()
-    logging.getLogger("weasyprint").addFilter(advice)
     fetcher = None
-    try:
-        with _reported():
-            fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css, total_pages)
-            fetcher.violations.clear()
-            document = HTML(
-                string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
-            ).render(font_config=fonts, stylesheets=sheets)
-            with source_date(epoch):
-                pdf = document.write_pdf(
-                    # Same HTML, same identifier: nothing in the file depends on when it was built.
-                    pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-                    pdf_variant=variant,
-                    pdf_tags=variant is not None,
-                )
-    finally:
-        logging.getLogger("weasyprint").removeFilter(advice)
+    with _reported():
+        fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css, total_pages)
+        fetcher.violations.clear()
+        document = HTML(
+            string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=fonts, stylesheets=sheets)
+        with source_date(epoch):
+            pdf = document.write_pdf(
+                # Same HTML, same identifier: nothing in the file depends on when it was built.
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+                pdf_variant=variant,
+                pdf_tags=variant is not None,
+                # Whole faces, cut down by `finish_fonts` with uharfbuzz: WeasyPrint's own
+                # subsetting needs a system library (font_subsets.py says why).
+                full_fonts=True,
+                finisher=finish_fonts,
+            )
     if (
         fetcher is not None and fetcher.violations
     ):  # refused but swallowed somewhere inside WeasyPrint: still a failure

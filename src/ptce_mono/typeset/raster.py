@@ -36,7 +36,8 @@ def svg_to_png(svg: bytes, dpi: int = 200) -> bytes:
         f" img {{ display: block; width: {width}pt; height: {height}pt }}</style>"
         f'<img src="{source}" alt="">'
     )
-    pdf = HTML(string=page, url_fetcher=SandboxFetcher([])).write_pdf()  # the data: URL only
+    # The data: URL only; whole fonts, since pdfium only paints this page and never keeps it.
+    pdf = HTML(string=page, url_fetcher=SandboxFetcher([])).write_pdf(full_fonts=True)
     document = pypdfium2.PdfDocument(pdf)
     try:
         image = document[0].render(scale=dpi / 72, fill_color=(255, 255, 255, 255)).to_pil()

@@ -8,11 +8,10 @@
 - named destinations: every piece's anchors, pointing at the merged pages; links a piece could
   not resolve (`ptce-anchor:<id>`, see chunks.py) become internal links again.
 - outline: rebuilt from the pieces' bookmarks with their levels, across pieces.
-- fonts: each piece embeds its own subset of each face. Glyph ids are kept by the subsetter, so
-  one subset of the original face holding every glyph used anywhere replaces them all. A glyph
-  drawn for two characters (the space and the narrow no-break space share one) reads back as the
-  first character it was drawn for, as WeasyPrint maps it in one pass: each piece only knew its
-  own first, so the faces' ToUnicode maps are made one, the earliest piece's mapping winning.
+- fonts: each piece embeds its own subset of each face (font_subsets.py). Glyph ids are kept by
+  the subsetter, so one subset of the original face holding every glyph used anywhere replaces
+  them all, and the faces' ToUnicode maps are made one (each glyph reads back as the same text
+  in every piece: the face says which).
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
+from ptce_mono.typeset.font_subsets import subset_face, to_unicode_lines
 from ptce_mono.typeset.fonts import FONT_FACES, FONT_FOLDERS
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.pieces.cutting import FOREIGN_SCHEME
@@ -72,34 +72,6 @@ def cid_widths(font: pikepdf.Object) -> dict[int, float]:
     return widths
 
 
-_DROPPED_TABLES = ("GSUB", "GPOS", "BASE", "JSTF", "DSIG", "SVG ")  # as WeasyPrint drops them
-
-
-def _subset(original: bytes, glyphs: set[int]) -> bytes:
-    """The face cut down to `glyphs`, which keep their ids. HarfBuzz's subsetter, through
-    uharfbuzz, does in milliseconds what fontTools' takes a few hundred for."""
-    import uharfbuzz
-
-    request = uharfbuzz.SubsetInput()
-    for glyph in sorted(glyphs):
-        request.glyph_set.add(glyph)
-    flags = uharfbuzz.SubsetFlags
-    request.flags = (
-        flags.RETAIN_GIDS
-        | flags.DESUBROUTINIZE
-        | flags.NO_HINTING
-        | flags.NOTDEF_OUTLINE
-        | flags.PASSTHROUGH_UNRECOGNIZED
-    )
-    dropped = request.sets(uharfbuzz.SubsetInputSets.DROP_TABLE_TAG)
-    for tag in _DROPPED_TABLES:
-        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
-    face = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob(original)), request)
-    if face is None:
-        raise RenderError(_("a font face of the dossier could not be subset"))
-    return bytes(face.blob.data)
-
-
 def postscript_name(font_file: bytes) -> str | None:
     """The PostScript name of an embedded font file; None when it cannot be read."""
     from fontTools.ttLib import TTFont
@@ -131,43 +103,16 @@ def packaged_font(postscript_name: str) -> bytes | None:
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
-def _to_unicode_stream(pdf: Pdf, mapping: dict[int, bytes]) -> pikepdf.Object:
-    """A ToUnicode CMap of `mapping` (glyph id -> UTF-16BE hex), written as WeasyPrint writes one."""
-    lines = [
-        b"/CIDInit /ProcSet findresource begin",
-        b"12 dict begin",
-        b"begincmap",
-        b"/CIDSystemInfo",
-        b"<< /Registry (Adobe)",
-        b"/Ordering (UCS)",
-        b"/Supplement 0",
-        b">> def",
-        b"/CMapName /Adobe-Identity-UCS def",
-        b"/CMapType 2 def",
-        b"1 begincodespacerange",
-        b"<0000> <ffff>",
-        b"endcodespacerange",
-    ]
-    items = sorted(mapping.items())
-    for start in range(0, len(items), 100):
-        batch = items[start : start + 100]
-        lines.append(f"{len(batch)} beginbfchar".encode())
-        lines.extend(b"<%04x> <%s>" % (glyph, text) for glyph, text in batch)
-        lines.append(b"endbfchar")
-    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-    return pdf.make_indirect(pikepdf.Stream(pdf, b"\n".join(lines)))
-
-
 def _share_to_unicode(pdf: Pdf, fonts: list[pikepdf.Object]) -> None:
-    """One ToUnicode map for the fonts of one face, given in document order: each glyph reads
-    back as the first piece that drew it mapped it."""
+    """One ToUnicode map for the fonts of one face, given in document order: every glyph any
+    piece drew (a glyph reads the same in every piece; the earliest piece's mapping would win)."""
     mapping: dict[int, bytes] = {}
     for font in fonts:
         if "/ToUnicode" not in font:
             return
         for glyph, text in _BFCHAR.findall(font.ToUnicode.read_bytes()):
             mapping.setdefault(int(glyph, 16), text.lower())
-    shared = _to_unicode_stream(pdf, mapping)
+    shared = pdf.make_indirect(pikepdf.Stream(pdf, b"\n".join(to_unicode_lines(mapping))))
     for font in fonts:
         font.ToUnicode = shared
 
@@ -206,7 +151,7 @@ def share_font_subsets(pdf: Pdf, originals: Callable[[str], bytes | None]) -> in
         original = originals(name) if name else None
         if original is None:
             continue
-        subset = _subset(original, glyphs[face] | {0})
+        subset = subset_face(original, glyphs[face])
         key, first = files[0]
         shared = pikepdf.Stream(pdf, subset)
         for name in ("/Subtype", "/Length1"):
