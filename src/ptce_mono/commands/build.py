@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write_build_record
+from ptce_mono.commands.fingerprint import (
+    fingerprint,
+    read_build_record,
+    recorded_pieces,
+    write_build_record,
+)
 from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.i18n import _, decimal, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
@@ -188,6 +193,7 @@ def build_dossier(
                     workers=workers,
                     name=name,
                     variant=variant,
+                    known_pieces=recorded_pieces(out_dir, name),
                 )
                 break
             except FileNotFoundError as exc:
@@ -218,7 +224,7 @@ def build_dossier(
         "drafts_left_out": report.drafts_left_out,
         "pages": report.pages,
     }
-    write_build_record(out_dir, key, [written.pdf, written.html], recorded, name)
+    write_build_record(out_dir, key, [written.pdf, written.html], recorded, name, written.pieces)
     return _with_site(report, project, out_dir, drafts, site)
 
 

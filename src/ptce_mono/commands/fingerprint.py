@@ -71,8 +71,29 @@ def read_build_record(out_dir: Path, key: str, edition: str = "dossier") -> dict
     return record
 
 
+def recorded_pieces(out_dir: Path, edition: str = "dossier") -> dict[str, Any]:
+    """The extents of the last build's pieces (page count, pages of their anchors), whatever
+    has changed since: the next build takes them as guesses, and checks them."""
+    try:
+        record = json.loads(_record_path(out_dir, edition).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    pieces = record.get("pieces") if isinstance(record, dict) else None
+    return pieces if isinstance(pieces, dict) else {}
+
+
 def write_build_record(
-    out_dir: Path, key: str, outputs: list[Path], report: dict[str, Any], edition: str = "dossier"
+    out_dir: Path,
+    key: str,
+    outputs: list[Path],
+    report: dict[str, Any],
+    edition: str = "dossier",
+    pieces: dict[str, Any] | None = None,
 ) -> None:
-    record = {"fingerprint": key, "outputs": {p.name: file_hash(p) for p in outputs}, "report": report}
+    record = {
+        "fingerprint": key,
+        "outputs": {p.name: file_hash(p) for p in outputs},
+        "report": report,
+        "pieces": pieces or {},
+    }
     write_bytes_atomic(_record_path(out_dir, edition), json.dumps(record, indent=1).encode("utf-8"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,9 @@ class TypesetResult:
     pdf: Path
     html: Path
     pages: int
+    # Each piece's extent (page count, pages of its anchors) by its identity, for the build
+    # record: the next build takes them as guesses (pieces/builder.py). Empty for a single pass.
+    pieces: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def typeset(
@@ -52,6 +55,7 @@ def typeset(
     workers: Workers | None = None,
     name: str = "dossier",
     variant: str | None = DEFAULT_VARIANT,
+    known_pieces: dict[str, object] | None = None,
 ) -> TypesetResult:
     """Write `out_dir/<name>.pdf` and `out_dir/<name>.html`; nothing is replaced on failure.
 
@@ -63,19 +67,19 @@ def typeset(
     """
     pdf_path, html_path = out_dir / f"{name}.pdf", out_dir / f"{name}.html"
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = None
+    result = None
     if not single_pass:
-        pages = _in_pieces(html, templates, project, pdf_path, epoch, jobs, workers, variant)
-    if pages is None:
+        result = _in_pieces(html, templates, project, pdf_path, epoch, jobs, workers, variant, known_pieces)
+    if result is None:
         from ptce_mono.typeset.engine import render_pdf
 
         pdf, layout = render_pdf(html, templates, project, epoch, variant=variant)
         write_bytes_atomic(pdf_path, pdf)
-        pages = layout.pages
+        result = TypesetResult(pdf_path, html_path, layout.pages)
     copy_fonts(out_dir)
     write_bytes_atomic(html_path, browser_html(html, find_stylesheet(templates)).encode("utf-8"))
     os.chmod(pdf_path, readable_mode())  # the temporary file was private; the dossier is for reading
-    return TypesetResult(pdf_path, html_path, pages)
+    return result
 
 
 def _in_pieces(
@@ -87,10 +91,11 @@ def _in_pieces(
     jobs: int | None,
     workers: Workers | None,
     variant: str | None,
-) -> int | None:
-    """The page count of the dossier typeset in pieces into `pdf_path` (its cache beside it);
-    None when the in-pieces builder declines."""
-    from ptce_mono.typeset.pieces.builder import Declined, typeset_in_pieces
+    known_pieces: dict[str, object] | None,
+) -> TypesetResult | None:
+    """The dossier typeset in pieces into `pdf_path` (its cache beside it); None when the
+    in-pieces builder declines."""
+    from ptce_mono.typeset.pieces.builder import Declined, Extent, typeset_in_pieces
     from ptce_mono.typeset.pieces.workers import CACHE_FOLDER, Workers
 
     out_dir = pdf_path.parent
@@ -99,6 +104,8 @@ def _in_pieces(
     temporary = Path(name)
     own = workers is None
     pool = workers or Workers(jobs or available_cores(), templates, project)
+    recorded = ((name, Extent.from_json(data)) for name, data in (known_pieces or {}).items())
+    known = {name: extent for name, extent in recorded if extent is not None}
     try:
         result = typeset_in_pieces(
             html,
@@ -109,12 +116,14 @@ def _in_pieces(
             cache_folder=out_dir / CACHE_FOLDER / "pieces",
             workers=pool,
             variant=variant,
+            known=known,
         )
         if isinstance(result, Declined):
             LOGGER.info(_("typeset in one pass: {reason}").format(reason=result.reason))
             return None
         os.replace(temporary, pdf_path)
-        return result.pages
+        pieces = {name: extent.to_json() for name, extent in result.extents.items()}
+        return TypesetResult(pdf_path, pdf_path.with_suffix(".html"), result.pages, pieces)
     finally:
         temporary.unlink(missing_ok=True)
         if own:

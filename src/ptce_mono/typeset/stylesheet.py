@@ -34,6 +34,18 @@ def with_page_total(css: str, total_pages: int) -> str:
     return css.replace(PAGE_TOTAL, f'"{total_pages}"')
 
 
+_MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+    "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner",
+    "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+)  # fmt: skip
+# For laying a piece out only to learn where its pages end: the page area does not depend on the
+# margin boxes (running heads, page numbers), so none is made.
+WITHOUT_MARGIN_BOXES = "@page {\n" + "".join(
+    f"  @{box} {{ content: none !important; }}\n" for box in _MARGIN_BOXES
+) + "}\n"
+
+
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     folders = [*templates, *font_folders(project)]
     if (project / "assets").is_dir() and is_inside(project / "assets", project):

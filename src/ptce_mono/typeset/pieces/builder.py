@@ -4,12 +4,16 @@
    each case study, part 3, the annexes. safety.py says whether the pieces can equal the single
    pass; when they cannot, the builder declines (`Declined`, with the reason) and the caller
    typesets in one pass.
-2. Every piece is laid out (no PDF written) to learn its page count and where its anchors fall.
-3. Every piece is typeset again, tagged, knowing its place: its first page number
+2. Every piece is laid out (no PDF written, no margin boxes) to learn its page count and the page
+   of each anchor another piece links to: its *extent*. A piece whose extent the last build
+   recorded (by the piece's first id) is not laid out: the record is taken as a guess.
+3. Every piece is typeset, tagged, knowing its place: its first page number
    (`@page :first { counter-increment: page N }`), the dossier's page count in place of
    `counter(pages)`, and the page number of every link to another piece (`data-page`, which the
-   Sommaire prints). The page numbers are WeasyPrint's own; if the front's length changed with
-   its numbers, the pieces after it are typeset again.
+   Sommaire prints). The page numbers are WeasyPrint's own. The extents the pieces typeset have
+   are compared with the ones their numbers were computed from: where any differs (a guess was
+   wrong, the front's length changed with its numbers), the pieces are typeset again with the
+   extents found, until they agree.
 4. merge.py, in a process of its own, merges the pieces' pages, structure trees, named
    destinations, cross-piece links and outline, and makes the fonts' subsets one.
 
@@ -39,7 +43,7 @@ from ptce_mono.typeset.libraries import library_versions
 from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
 from ptce_mono.typeset.pieces.safety import decline_reason
 from ptce_mono.typeset.pieces.workers import Job, Workers
-from ptce_mono.typeset.stylesheet import find_stylesheet
+from ptce_mono.typeset.stylesheet import WITHOUT_MARGIN_BOXES, find_stylesheet
 
 if TYPE_CHECKING:
     from ptce_mono.typeset.pieces.merge import Merged, Piece
@@ -48,11 +52,42 @@ LOGGER = logging.getLogger("ptce_mono.typeset.pieces.builder")
 _SETTLING_ROUNDS = 3  # the front's length changes with its numbers at most this often
 
 
+@dataclass(frozen=True)
+class Extent:
+    """What the other pieces' numbers depend on in a piece: its page count, and the page (0 for
+    its first) of each of its anchors that another piece links to."""
+
+    pages: int
+    anchors: dict[str, int]
+
+    @classmethod
+    def of(cls, layout: Layout, linked: set[str]) -> Extent:
+        return cls(layout.pages, {a: layout.anchors[a][0] for a in sorted(linked) if a in layout.anchors})
+
+    def to_json(self) -> dict[str, object]:
+        return {"pages": self.pages, "anchors": self.anchors}
+
+    @classmethod
+    def from_json(cls, data: object) -> Extent | None:
+        """The extent a build record holds; None for anything else."""
+        if not isinstance(data, dict):
+            return None
+        pages, anchors = data.get("pages"), data.get("anchors")
+        if not isinstance(pages, int) or pages < 1 or not isinstance(anchors, dict):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, int) and 0 <= v < pages for k, v in anchors.items()):
+            return None
+        return cls(pages, dict(anchors))
+
+
 @dataclass
 class PiecesResult:
     pages: int
     pieces: int
     typeset: int  # pieces typeset by this build; the others came from the cache
+    laid_out: int  # pieces laid out to learn their extents (no record of them)
+    rounds: int  # rounds of typesetting with page numbers
+    extents: dict[str, Extent]  # each piece's, by its identity: for the next build's record
 
 
 @dataclass
@@ -128,17 +163,30 @@ class _Runner:
         return [layouts[job.key] for job in todo]
 
 
-def _page_numbers(chunks: list[Chunk], layouts: list[Layout]) -> tuple[list[int], dict[str, str]]:
-    """The page number each piece starts after, and the page number of every anchor."""
+def identities(chunks: list[Chunk]) -> list[str]:
+    """Each piece's name from one build to the next: its first id; a piece without one is named
+    after the last piece before it that has one, and how far it follows it."""
+    names, last, after = [], "", 0
+    for chunk in chunks:
+        if chunk.identity:
+            last, after = chunk.identity, 0
+            names.append(last)
+        else:
+            after += 1
+            names.append(f"{last}+{after}")
+    return names
+
+
+def _page_numbers(chunks: list[Chunk], extents: list[Extent]) -> tuple[list[int], dict[str, str]]:
+    """The page number each piece starts after, and the page number of every anchor linked to."""
     offsets: list[int] = []
     anchors: dict[str, str] = {}
     offset = 0
-    for chunk, layout in zip(chunks, layouts, strict=True):
+    for extent in extents:
         offsets.append(offset)
-        for anchor in chunk.ids:
-            if anchor in layout.anchors:
-                anchors.setdefault(anchor, str(offset + layout.anchors[anchor][0] + 1))
-        offset += layout.pages
+        for anchor, page in extent.anchors.items():
+            anchors.setdefault(anchor, str(offset + page + 1))
+        offset += extent.pages
     return offsets, anchors
 
 
@@ -152,9 +200,11 @@ def typeset_in_pieces(
     cache_folder: Path,
     workers: Workers,
     variant: str | None,
+    known: dict[str, Extent] | None = None,
 ) -> PiecesResult | Declined:
     """Write the dossier's PDF to `target` (a temporary name: the caller puts it in place), or
-    decline, saying why, when the pieces could not equal the single pass."""
+    decline, saying why, when the pieces could not equal the single pass. `known`: the extents
+    of the last build's pieces, by identity, taken as guesses (a wrong one costs a round)."""
     # Imported here, not with the module: pikepdf is not needed by the workers.
     from ptce_mono.typeset.pieces.merge import Piece
 
@@ -167,16 +217,29 @@ def typeset_in_pieces(
     cache_folder.mkdir(parents=True, exist_ok=True)
     cache = _Cache(cache_folder)
     runner = _Runner(workers, _environment_key(templates, epoch), epoch, cache)
-    started = time.perf_counter()
-    layouts = runner.run([runner.job(c.html, layout_only=True) for c in chunks])
-    LOGGER.info(
-        _("{count} pieces laid out in {seconds} s").format(
-            count=len(chunks), seconds=decimal(time.perf_counter() - started)
+    linked = set().union(*(chunk.links for chunk in chunks))
+    names = identities(chunks)
+    guessed = {} if known is None else known
+    extents: list[Extent | None] = [guessed.get(name) for name in names]
+    unknown = [index for index, extent in enumerate(extents) if extent is None]
+    if unknown:
+        started = time.perf_counter()
+        layouts = runner.run(
+            [runner.job(chunks[i].html, layout_only=True, extra_css=WITHOUT_MARGIN_BOXES) for i in unknown]
         )
-    )
-    for _round in range(_SETTLING_ROUNDS):
-        offsets, anchors = _page_numbers(chunks, layouts)
-        total = sum(layout.pages for layout in layouts)
+        for index, layout in zip(unknown, layouts, strict=True):
+            extents[index] = Extent.of(layout, linked)
+        LOGGER.info(
+            _("{count} pieces laid out in {seconds} s").format(
+                count=len(unknown), seconds=decimal(time.perf_counter() - started)
+            )
+        )
+    assumed = [extent for extent in extents if extent is not None]
+    rounds = 0
+    while rounds < _SETTLING_ROUNDS:
+        rounds += 1
+        offsets, anchors = _page_numbers(chunks, assumed)
+        total = sum(extent.pages for extent in assumed)
         jobs = [
             runner.job(
                 number_links(chunk, anchors).html,
@@ -194,10 +257,11 @@ def typeset_in_pieces(
                 count=len(jobs), seconds=decimal(seconds)
             )
         )
-        if [n.pages for n in numbered] == [layout.pages for layout in layouts]:
+        found = [Extent.of(layout, linked) for layout in numbered]
+        if found == assumed:
             break
-        LOGGER.info(_("a piece's length changed with its page numbers: typeset again"))
-        layouts = numbered
+        LOGGER.info(_("a piece's length or the page of an anchor changed with its numbers: typeset again"))
+        assumed = found
     else:
         return Declined(_("the pieces' lengths do not settle with their page numbers"))
     pieces = [Piece(cache.pdf(job.key), layout) for job, layout in zip(jobs, numbered, strict=True)]
@@ -213,7 +277,9 @@ def typeset_in_pieces(
         )
     )
     cache.forget_the_rest()
-    return PiecesResult(merged.pages, len(pieces), runner.typeset)
+    return PiecesResult(
+        merged.pages, len(pieces), runner.typeset, len(unknown), rounds, dict(zip(names, found, strict=True))
+    )
 
 
 def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
@@ -234,4 +300,4 @@ def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
         return merge_pieces(pieces, target, packaged_font)
 
 
-__all__ = ["Declined", "PiecesResult", "typeset_in_pieces"]
+__all__ = ["Declined", "Extent", "PiecesResult", "identities", "typeset_in_pieces"]

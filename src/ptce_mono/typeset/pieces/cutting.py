@@ -59,6 +59,11 @@ class Chunk:
         return bool(text and re.match(r"h[1-6]$", text.group(1), re.I))
 
     @property
+    def identity(self) -> str:
+        """What names the piece from one build to the next, edits and all: its first id."""
+        return next(iter(ELEMENT_ID.findall(self.html, max(self.html.find("<body"), 0))), "")
+
+    @property
     def digest(self) -> str:
         return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
 
