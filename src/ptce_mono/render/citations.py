@@ -36,6 +36,7 @@ _ENTRY_START = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>')
 _DIV_TAG = re.compile(r"<div\b|</div>")
 _REF_LINK = re.compile(r'href="#ref-([^"]+)"')
 _LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_WRAPPED = re.compile(r'<span class="citation"[^>]*>(.*)</span>', re.DOTALL)
 # As in the monographs' Markdown: raw HTML and TeX are text, and only links to the entries, the
 # web or mail are kept.
 _READER = "markdown-raw_html-raw_attribute-raw_tex-tex_math_dollars"
@@ -58,6 +59,16 @@ def _ranges(html: str) -> str:
     The French locale joins ranges with U+2011, a character the packaged fonts lack.
     """
     return _KEPT_RANGE.sub('<span class="range">\\1\u2013\\2</span>', html).replace("\u2011", "\u2013")
+
+
+def _unwrapped(citation: str) -> str:
+    """The citation without the element pandoc wraps it in: its text and its links, which print
+    the same, one element fewer for each citation to lay out and tag."""
+    whole = _WRAPPED.fullmatch(citation)
+    inner = whole.group(1) if whole else ""
+    if not whole or 'class="citation"' in inner or inner.count("<span") != inner.count("</span>"):
+        return citation
+    return inner
 
 
 def _normal(text: str) -> str:
@@ -159,7 +170,7 @@ def _render_cached(digest: str, items: str, style_text: str, citations: tuple[st
             ) from None
     html = _ranges(_safe_links(html))
     rendered = {
-        citations[int(m.group(1))]: m.group(2).strip()
+        citations[int(m.group(1))]: _unwrapped(m.group(2).strip())
         for m in _CITATION_DIV.finditer(html)
         if int(m.group(1)) < len(citations)
     }
