@@ -97,3 +97,21 @@ def test_laying_out_without_margin_boxes_finds_the_same_extents(project: Path) -
         bare = layout_of_html(chunk.html, folders, project, extra_css=WITHOUT_MARGIN_BOXES)
         assert Extent.of(bare, linked) == Extent.of(full, linked), chunk.label
         assert bare.anchors == full.anchors and bare.bookmarks == full.bookmarks, chunk.label
+
+
+def test_on_one_core_the_dossier_is_typeset_in_one_pass(project: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    one_core = {next(iter(os.sched_getaffinity(0)))}
+    done = subprocess.run(
+        [sys.executable, "-m", "ptce_mono", "build", "-v", "--project", str(project)],
+        preexec_fn=lambda: os.sched_setaffinity(0, one_core),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "typeset in one pass: this machine gives the build one core" in done.stderr
+    assert not (project / "build" / "cache" / "pieces").exists()

@@ -62,12 +62,19 @@ def typeset(
     Two builders give the same pages. By default the dossier is typeset in pieces by `jobs`
     processes (the number of cores), cached in `out_dir/cache/` (pieces/builder.py), on
     `workers` when given; the in-pieces builder declines when its pieces could not equal the
-    single pass, saying why (logged), and the single pass runs. `single_pass` lays the whole
-    document out at once. `variant` is the PDF variant (tagged; None for an untagged PDF).
+    single pass, saying why (logged), and the single pass runs; so does it on a machine of one
+    core, unless `jobs` says otherwise. `single_pass` lays the whole document out at once.
+    `variant` is the PDF variant (tagged; None for an untagged PDF).
     """
     pdf_path, html_path = out_dir / f"{name}.pdf", out_dir / f"{name}.html"
     out_dir.mkdir(parents=True, exist_ok=True)
     result = None
+    if not single_pass and jobs is None and available_cores() < 2:
+        # In pieces, one process would lay each piece out, then typeset it, one after the
+        # other: more work than the single pass, and nothing to share it with.
+        reason = _("this machine gives the build one core")
+        LOGGER.info(_("typeset in one pass: {reason}").format(reason=reason))
+        single_pass = True
     if not single_pass:
         result = _in_pieces(html, templates, project, pdf_path, epoch, jobs, workers, variant, known_pieces)
     if result is None:
