@@ -78,9 +78,10 @@ def typeset(
     if not single_pass:
         result = _in_pieces(html, templates, project, pdf_path, epoch, jobs, workers, variant, known_pieces)
     if result is None:
-        from ptce_mono.typeset.engine import render_pdf
+        from ptce_mono.typeset.engine import fewer_collections, render_pdf
 
-        pdf, layout = render_pdf(html, templates, project, epoch, variant=variant)
+        with fewer_collections():
+            pdf, layout = render_pdf(html, templates, project, epoch, variant=variant)
         write_bytes_atomic(pdf_path, pdf)
         result = TypesetResult(pdf_path, html_path, layout.pages)
     copy_fonts(out_dir)
