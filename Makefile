@@ -27,9 +27,11 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
+# Both font-subsetting configurations, side by side: with HarfBuzz's subsetting library (a copy
+# unpacked into build/bench/, never installed) and without it (benchmarks/harfbuzz.py).
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src/ptce_mono
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --runs 3
 
 # The French catalog: messages extracted from the source, merged into the .po (translate the new
 # ones there), then compiled into the .mo the package carries. The .po's header (French plurals,

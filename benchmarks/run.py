@@ -17,28 +17,35 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
+from harfbuzz import Configuration, configurations  # noqa: E402
 
 BIN = Path(sys.executable).parent
+HARFBUZZ_COPY = Path.cwd() / "build" / "bench" / "harfbuzz-subset"  # see harfbuzz.py
 
 
 @dataclass
 class Result:
     scenario: str
-    runs: list[float]
+    runs: list[float]  # wall seconds
     peak_mib: float  # the largest process
     total_mib: float  # all its processes together (PSS)
     note: str = ""
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each run, all its processes
 
     @property
     def median(self) -> float:
         return statistics.median(self.runs)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
 
 def _tree(root: int) -> list[int]:
@@ -81,15 +88,34 @@ def memory_of(args: list[str], cwd: Path) -> tuple[float, float]:
     return largest / 1024, total_peak / 1024
 
 
-Measured = tuple[list[float], float, float]  # wall times, largest process MiB, all processes MiB
+@dataclass
+class Command:
+    """A command measured side by side with others; `before`, when given, runs before each of its
+    runs, untimed (an edit to make, a folder to empty)."""
+
+    args: list[str]
+    cwd: Path
+    env: dict[str, str] = field(default_factory=dict)
+    before: str = ""
 
 
-def _memory_probe(args: list[str], cwd: Path) -> tuple[float, float]:
+Measured = tuple[list[float], float, float, list[float]]  # walls, largest MiB, all MiB, CPU seconds
+
+
+def _prepare(command: Command) -> None:
+    if command.before:
+        env = {**os.environ, **command.env}
+        subprocess.run(["sh", "-c", command.before], cwd=command.cwd, env=env, check=True)
+
+
+def _memory_probe(command: Command) -> tuple[float, float]:
     """One more run in a fresh parent (so that earlier scenarios do not count), measured by
     `memory_of`."""
+    _prepare(command)
     probe = subprocess.run(
-        [sys.executable, str(HERE / "run.py"), "--memory-of", *args],
-        cwd=cwd,
+        [sys.executable, str(HERE / "run.py"), "--memory-of", *command.args],
+        cwd=command.cwd,
+        env={**os.environ, **command.env},
         capture_output=True,
         text=True,
         check=False,
@@ -98,38 +124,50 @@ def _memory_probe(args: list[str], cwd: Path) -> tuple[float, float]:
     return largest, total
 
 
-def _wall(args: list[str], cwd: Path) -> float:
+def _timed(command: Command) -> tuple[float, float]:
+    """Wall and CPU seconds (user and system, of every process it started) of one run."""
+    _prepare(command)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    done = subprocess.run(
+        command.args,
+        cwd=command.cwd,
+        env={**os.environ, **command.env},
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command.args)}\n{done.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def timed_command(args: list[str], cwd: Path, runs: int) -> Measured:
-    """Wall times of `runs` executions, then the peak memory of one more."""
-    times = [_wall(args, cwd) for _ in range(runs)]
-    return (times, *_memory_probe(args, cwd))
-
-
-def timed_side_by_side(commands: list[tuple[list[str], Path]], runs: int) -> list[Measured]:
-    """As timed_command for each command, their runs taken in turn (A, B, A, B...): a ratio of
-    their medians is then not skewed by the machine's speed drifting from one minute to the
-    next."""
-    times: list[list[float]] = [[] for _ in commands]
+def timed_side_by_side(commands: list[Command], runs: int) -> list[Measured]:
+    """Each command `runs` times, their runs taken in turn (A, B, A, B...): a ratio of their medians
+    is then not skewed by the machine's speed drifting from one minute to the next; then the
+    peak memory of one more run of each."""
+    walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        for measured, (args, cwd) in zip(times, commands, strict=True):
-            measured.append(_wall(args, cwd))
+        for command, wall, cpu in zip(commands, walls, cpus, strict=True):
+            seconds, used = _timed(command)
+            wall.append(seconds)
+            cpu.append(used)
     return [
-        (measured, *_memory_probe(args, cwd)) for measured, (args, cwd) in zip(times, commands, strict=True)
+        (wall, *_memory_probe(command), cpu) for command, wall, cpu in zip(commands, walls, cpus, strict=True)
     ]
 
 
-def bench_check(work: Path, runs: int) -> list[Result]:
+def bench_check(work: Path, runs: int, _configs: list[Configuration]) -> list[Result]:
     project = write_corpus(work / "check-1000", 1000)
     results = []
-    times, peak, total = timed_command(
-        [str(BIN / "ptce-mono"), "check", "--quiet", "monographs"], project, runs
+    [(times, peak, total, cpu)] = timed_side_by_side(
+        [Command([str(BIN / "ptce-mono"), "check", "--quiet", "monographs"], project)], runs
     )
-    results.append(Result("check, 1,000 monographs (CLI, wall)", times, peak, total, "target <= 2 s"))
+    results.append(Result("check, 1,000 monographs (CLI, wall)", times, peak, total, "target <= 2 s", cpu))
 
     from ptce_mono import check_paths, load_grid
 
@@ -184,29 +222,54 @@ def pandoc_command(project: Path, work: Path) -> list[str]:
     ]
 
 
-def _shell(command: str) -> list[str]:
-    return ["sh", "-c", command]
+def _ratio(a: list[float], b: list[float]) -> float:
+    return statistics.median(a) / statistics.median(b)
 
 
-def bench_build(work: Path, runs: int) -> list[Result]:
+def bench_build(work: Path, runs: int, configs: list[Configuration]) -> list[Result]:
     """The review edition of the shipped corpus (every monograph, drafts too) from scratch (no
-    cache), tagged, against pandoc on the same Markdown: time per page."""
+    cache, no record), tagged, against pandoc on the same Markdown: time per page; in each
+    font-subsetting configuration, all runs in turn."""
     project = Path.cwd()
-    out = work / "build-shipped"
-    build = f"rm -rf {out} && {BIN / 'ptce-mono'} build --quiet --drafts --project {project} --out {out}"
-    built, baseline = timed_side_by_side(
-        [(_shell(build), project), (pandoc_command(project, work), work)], runs
-    )
-    ours, theirs = _pages(out / "dossier-brouillon.pdf"), _pages(work / "baseline.pdf")
-    per_page = (statistics.median(built[0]) / ours) / (statistics.median(baseline[0]) / theirs)
-    return [
-        Result(
-            f"review edition, shipped corpus, {ours} pages, no cache",
-            *built,
-            f"time per page {per_page:.2f} of pandoc's (target <= 0.8)",
-        ),
-        Result(f"baseline: pandoc --pdf-engine=weasyprint --toc, {theirs} pages", *baseline, "same Markdown"),
-    ]
+    commands = []
+    for config in configs:
+        out = work / f"review-{_slug(config)}"
+        commands.append(
+            Command(
+                [str(BIN / "ptce-mono"), "build", "-q", "--drafts", "--out", str(out)],
+                project,
+                config.env,
+                before=f"rm -rf {out}",
+            )
+        )
+        commands.append(Command(pandoc_command(project, work), work, config.env))
+    measured = timed_side_by_side(commands, runs)
+    results = []
+    for index, config in enumerate(configs):
+        ours, theirs = measured[2 * index], measured[2 * index + 1]
+        pages = _pages(work / f"review-{_slug(config)}" / "dossier-brouillon.pdf")
+        baseline_pages = _pages(work / "baseline.pdf")
+        per_page = _ratio(ours[0], theirs[0]) * baseline_pages / pages
+        per_page_cpu = _ratio(ours[3], theirs[3]) * baseline_pages / pages
+        results += [
+            Result(
+                f"{config.name}: review edition, shipped corpus, {pages} pages, no cache",
+                *ours[:3],
+                f"time per page {per_page:.2f} of pandoc's, CPU {per_page_cpu:.2f} (target <= 1.2)",
+                ours[3],
+            ),
+            Result(
+                f"{config.name}: pandoc --pdf-engine=weasyprint --toc, {baseline_pages} pages",
+                *theirs[:3],
+                "baseline, same Markdown",
+                theirs[3],
+            ),
+        ]
+    return results
+
+
+def _slug(config: Configuration) -> str:
+    return "with" if config.name.startswith("with") else "without"
 
 
 def _settings(project: Path) -> None:
@@ -214,6 +277,11 @@ def _settings(project: Path) -> None:
         "title: Banc d’essai\nperiod: 2013-2014\npublisher: Banc d’essai\nfooter: Banc d’essai\n",
         encoding="utf-8",
     )
+    # The packaged stylesheet as the project's own, so that its colours can be changed.
+    stylesheet = Path.cwd() / "templates" / "dossier.css"
+    (project / "templates").mkdir(exist_ok=True)
+    copy = project / "templates" / "dossier.css"
+    copy.write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 EDIT = (
@@ -221,36 +289,83 @@ EDIT = (
     "p.write_text(t.replace('## Genèse', '## Genèse\\n\\nUne phrase de plus.', 1) "
     "if 'Une phrase de plus' not in t else t.replace('\\n\\nUne phrase de plus.', '', 1), encoding='utf-8')"
 )
+RECOLOUR = (
+    "import pathlib; p = pathlib.Path('templates/dossier.css'); t = p.read_text(encoding='utf-8'); "
+    "a, b = '--accent: #8c2f39;', '--accent: #2f5a8c;'; "
+    "p.write_text(t.replace(a, b) if a in t else t.replace(b, a), encoding='utf-8')"
+)
 
 
-def bench_large(work: Path, runs: int) -> list[Result]:
-    """64 generated poles (about 400 pages): in pieces, in one pass, after one edit, unchanged."""
+def bench_large(work: Path, runs: int, configs: list[Configuration]) -> list[Result]:
+    """64 generated poles (about 400 pages), in each font-subsetting configuration: a clean build
+    in pieces and in one pass; the stylesheet's colours changed with the last build's record
+    present, in pieces and in one pass; one monograph edited; nothing changed."""
     project = write_corpus(work / "large-64", 64, paragraphs=2)
     _settings(project)
-    ptce = BIN / "ptce-mono"
-    pieces = f"rm -rf build && {ptce} build --quiet"
-    one_pass = f"rm -rf one-pass && {ptce} build --quiet --single-pass --out one-pass"
+    ptce = str(BIN / "ptce-mono")
     edited = project / "monographs" / "pole-synthetique-0031.md"
-    edit = f'{sys.executable} -c "{EDIT}" {edited} && {ptce} build --quiet'
-    in_pieces, single = timed_side_by_side([(_shell(pieces), project), (_shell(one_pass), project)], runs)
-    pages = _pages(project / "build" / "dossier.pdf")
-    edited_build = timed_command(_shell(edit), project, runs)
-    unchanged = timed_command([str(ptce), "build", "--quiet"], project, runs)
-    full = statistics.median(in_pieces[0])
-    return [
-        Result(
-            f"64 poles, {pages} pages, in pieces ({os.cpu_count()} jobs), no cache",
-            *in_pieces,
-            f"{full / statistics.median(single[0]):.2f} of the one-pass time (target <= 0.55)",
-        ),
-        Result("64 poles, one pass (--single-pass)", *single, "baseline"),
-        Result(
-            "64 poles, one monograph edited",
-            *edited_build,
-            f"{statistics.median(edited_build[0]) / full:.0%} of a full build (target <= 15 %)",
-        ),
-        Result("64 poles, nothing changed", *unchanged, "target <= 0.3 s"),
-    ]
+
+    def build(out: str, *extra: str, before: str = "", env: dict[str, str]) -> Command:
+        return Command([ptce, "build", "--quiet", "--out", out, *extra], project, env, before)
+
+    clean, colours, edits, unchanged = [], [], [], []
+    for config in configs:
+        slug, env = _slug(config), config.env
+        clean += [
+            build(f"clean-{slug}", before=f"rm -rf clean-{slug}", env=env),
+            build(f"one-pass-{slug}", "--single-pass", before=f"rm -rf one-pass-{slug}", env=env),
+        ]
+        recolour = f'{sys.executable} -c "{RECOLOUR}"'
+        colours += [
+            build(f"colours-{slug}", before=recolour, env=env),
+            build(f"colours-one-pass-{slug}", "--single-pass", "--force", env=env),
+        ]
+        edits.append(build(f"edit-{slug}", before=f'{sys.executable} -c "{EDIT}" {edited}', env=env))
+        unchanged.append(build(f"edit-{slug}", env=env))
+    measured_clean = timed_side_by_side(clean, runs)
+    for command in [*colours[::2], *edits]:  # each has a last build's record and cache to start from
+        _timed(Command(command.args, command.cwd, command.env))
+    measured_colours = timed_side_by_side(colours, runs)
+    measured_edits = timed_side_by_side(edits, runs)
+    measured_unchanged = timed_side_by_side(unchanged, runs)
+    pages = max(_pages(project / f"clean-{_slug(c)}" / "dossier.pdf") for c in configs)
+    results = []
+    for index, config in enumerate(configs):
+        pieces, single = measured_clean[2 * index], measured_clean[2 * index + 1]
+        recoloured, recoloured_single = measured_colours[2 * index], measured_colours[2 * index + 1]
+        edit, nothing = measured_edits[index], measured_unchanged[index]
+        name = config.name
+        results += [
+            Result(
+                f"{name}: 64 poles, {pages} pages, in pieces ({os.cpu_count()} jobs), clean",
+                *pieces[:3],
+                f"{_ratio(pieces[0], single[0]):.2f} of one pass, CPU {_ratio(pieces[3], single[3]):.2f}"
+                " (target <= 0.75)",
+                pieces[3],
+            ),
+            Result(f"{name}: 64 poles, one pass (--single-pass), clean", *single[:3], "baseline", single[3]),
+            Result(
+                f"{name}: 64 poles, colours changed, last build's record present",
+                *recoloured[:3],
+                f"{_ratio(recoloured[0], recoloured_single[0]):.2f} of one pass, "
+                f"CPU {_ratio(recoloured[3], recoloured_single[3]):.2f} (target <= 0.55)",
+                recoloured[3],
+            ),
+            Result(
+                f"{name}: 64 poles, colours changed, one pass",
+                *recoloured_single[:3],
+                "baseline",
+                recoloured_single[3],
+            ),
+            Result(
+                f"{name}: 64 poles, one monograph edited",
+                *edit[:3],
+                f"{_ratio(edit[0], pieces[0]):.0%} of a clean build (target <= 10 %)",
+                edit[3],
+            ),
+            Result(f"{name}: 64 poles, nothing changed", *nothing[:3], "target <= 0.3 s", nothing[3]),
+        ]
+    return results
 
 
 def _pages(pdf: Path) -> int:
@@ -259,7 +374,7 @@ def _pages(pdf: Path) -> int:
     return len(PdfReader(pdf).pages) if pdf.is_file() else 0
 
 
-SCENARIOS: dict[str, Callable[[Path, int], list[Result]]] = {
+SCENARIOS: dict[str, Callable[[Path, int, list[Configuration]], list[Result]]] = {
     "check": bench_check,
     "build": bench_build,
     "large": bench_large,
@@ -272,18 +387,24 @@ def main() -> None:
         print(f"{largest:.1f} {total:.1f}")
         return
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS))
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    configs, left_out = configurations(HARFBUZZ_COPY)
+    print("font-subsetting configurations: " + "; ".join(c.name for c in configs))
+    for line in left_out:
+        print(line)
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="ptce-bench-") as tmp:
-        results = [r for name in args.scenarios for r in SCENARIOS[name](Path(tmp), args.runs)]
+        results = [r for name in args.scenarios for r in SCENARIOS[name](Path(tmp), args.runs, configs)]
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     width = max(len(r.scenario) for r in results)
-    print(f"{'scenario'.ljust(width)}  median s   min s   max s  largest MiB  all MiB  note")
+    print(f"{'scenario'.ljust(width)}  median s   min s   max s  CPU s  largest MiB  all MiB  note")
     for r in results:
         print(
             f"{r.scenario.ljust(width)}  {r.median:8.3f} {min(r.runs):7.3f} {max(r.runs):7.3f} "
-            f"{r.peak_mib:12.0f} {r.total_mib:8.0f}  {r.note}"
+            f"{r.median_cpu:6.1f} {r.peak_mib:12.0f} {r.total_mib:8.0f}  {r.note}"
         )
 
 
