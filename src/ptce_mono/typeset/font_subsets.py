@@ -19,9 +19,11 @@ single pass.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import io
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -34,7 +36,7 @@ from ptce_mono.core.i18n import _
 
 # As WeasyPrint drops them: layout, bitmaps and colour tables a PDF viewer never reads.
 _DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
-_SET_FONT = re.compile(rb"/(\S+) [-0-9.]+ Tf$")
+_TEXT = re.compile(rb"/(\S+) [-0-9.]+ Tf\n|\[([^\]]*)\] TJ")
 _GLYPHS = re.compile(rb"<([0-9a-fA-F]+)>")
 _LIGATURE_FORMS = range(0xFB00, 0xFB07)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ: read back as their letters
 
@@ -143,21 +145,27 @@ def _target(pdf: Any, reference: object) -> Any:
 def _drawn_glyphs(pdf: Any) -> dict[bytes, set[int]]:
     """The glyph ids every content stream draws, by the font resource name they are drawn with.
 
-    WeasyPrint writes text as `/<font> <size> Tf` then `[<gggg...>...] TJ` items of a stream."""
-    drawn: dict[bytes, set[int]] = {}
+    WeasyPrint writes text as `/<font> <size> Tf` then `[<gggg...>...] TJ` items of a stream, the
+    glyph ids in hexadecimal, four digits each."""
+    runs: dict[bytes, list[bytes]] = {}
     for stream in pdf.objects:
         if not isinstance(stream, pydyf.Stream):
             continue
-        glyphs: set[int] | None = None
-        for item in stream.stream:
-            if not isinstance(item, bytes):
-                continue
-            if item.endswith(b" Tf"):
-                found = _SET_FONT.match(item)
-                glyphs = drawn.setdefault(found.group(1), set()) if found else None
-            elif item.endswith(b" TJ") and glyphs is not None:
-                for run in _GLYPHS.findall(item):
-                    glyphs.update(int(run[i : i + 4], 16) for i in range(0, len(run), 4))
+        content = b"\n".join(item for item in stream.stream if isinstance(item, bytes))
+        if b" TJ" not in content:
+            continue
+        current: list[bytes] | None = None
+        for font, shown in _TEXT.findall(content):
+            if font:
+                current = runs.setdefault(font, [])
+            elif current is not None:
+                current.append(shown)
+    drawn = {}
+    for font, shown in runs.items():
+        ids = array.array("H", bytes.fromhex(b"".join(_GLYPHS.findall(b"".join(shown))).decode("ascii")))
+        if sys.byteorder == "little":
+            ids.byteswap()  # written big-endian
+        drawn[font] = set(ids)
     return drawn
 
 
