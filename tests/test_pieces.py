@@ -477,13 +477,13 @@ def test_a_failing_piece_fails_the_build_and_cleans_up(
 
 
 def test_a_piece_whose_stream_filters_are_malformed_stays_open_until_written() -> None:
-    from ptce_mono.typeset.pieces.merge import _streams_in_memory
+    from ptce_mono.typeset.pieces.merge import _ready_to_copy
 
     pdf = pikepdf.new()
     pdf.make_indirect(pikepdf.Stream(pdf, b"x", Filter=pikepdf.Name.FlateDecode))
     pdf.make_indirect(pikepdf.Stream(pdf, b"y"))
-    assert _streams_in_memory(pdf)
+    assert _ready_to_copy(pdf, "p1-")
     odd = pikepdf.new()
     odd.make_indirect(pikepdf.Stream(odd, b"x", Filter=3))
-    assert not _streams_in_memory(odd)
+    assert not _ready_to_copy(odd, "p1-")
 

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Callable
@@ -73,13 +72,16 @@ def cid_widths(font: pikepdf.Object) -> dict[int, float]:
 
 
 def postscript_name(font_file: bytes) -> str | None:
-    """The PostScript name of an embedded font file; None when it cannot be read."""
-    from fontTools.ttLib import TTFont
+    """The PostScript name of an embedded font file; None when it cannot be read. (HarfBuzz,
+    which the merge loads anyway to subset the faces, reads it without loading fontTools.)"""
+    import uharfbuzz
 
     try:
-        return str(TTFont(io.BytesIO(font_file), lazy=True)["name"].getDebugName(6))
+        face = uharfbuzz.Face(uharfbuzz.Blob(font_file))
+        name = face.get_name(uharfbuzz.OTNameIdPredefined.POSTSCRIPT_NAME)
     except Exception:  # a font that cannot be read is simply not recognised
         return None
+    return str(name) if name else None
 
 
 @cache
@@ -182,23 +184,19 @@ def _bookmark_tree(
     return roots
 
 
-def _own_ids(element: pikepdf.Object, prefix: str) -> None:
-    """`prefix` before the structure ids of `element` and its descendants, and before the header
-    ids their table cells name: WeasyPrint makes them from object numbers, which each piece
-    counts from 1, and a merged file's ids must be unique."""
+def _own_ids(element: pikepdf.Dictionary, prefix: str) -> None:
+    """`prefix` before the structure element's id and before the header ids its attributes name
+    (table cells): WeasyPrint makes them from object numbers, which each piece counts from 1, and
+    a merged file's ids must be unique."""
     if "/ID" in element:
         element.ID = String(prefix + str(element.ID))
     attributes = element.get("/A")
     for attribute in attributes if isinstance(attributes, Array) else [attributes] if attributes else []:
         if isinstance(attribute, Dictionary) and "/Headers" in attribute:
             attribute.Headers = Array([String(prefix + str(h)) for h in attribute.Headers])
-    kids = element.get("/K")
-    for kid in kids if isinstance(kids, Array) else []:
-        if isinstance(kid, Dictionary) and "/S" in kid:
-            _own_ids(kid, prefix)
 
 
-def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int, prefix: str) -> int:
+def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_key: int) -> int:
     """`source`'s structure elements appended to `merged`'s document element, for its pages
     already copied as `pages`; the next free parent-tree key."""
     if "/StructTreeRoot" not in source.Root or "/StructTreeRoot" not in merged.Root:
@@ -207,7 +205,6 @@ def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_k
     document = merged.Root.StructTreeRoot.K[0]
     for element in root.K[0].K:
         element.P = document
-        _own_ids(element, prefix)
         document.K.append(element)
     nums = merged.Root.StructTreeRoot.ParentTree.Nums
     theirs = list(root.ParentTree.Nums)
@@ -223,24 +220,28 @@ def _merge_structure(merged: Pdf, source: Pdf, pages: list[pikepdf.Page], next_k
     return next_key + max((int(k) for k in theirs[::2]), default=-1) + 1
 
 
-def _streams_in_memory(source: Pdf) -> bool:
-    """Give every stream of `source` its own (still encoded) bytes; False when a stream's filters
-    are not of the kinds the PDF format allows (the source must then stay open).
+def _ready_to_copy(source: Pdf, prefix: str) -> bool:
+    """`source`'s structure ids prefixed (`_own_ids`), and every stream given its own (still
+    encoded) bytes; False when a stream's filters are not of the kinds the PDF format allows
+    (the source must then stay open). One pass over its objects.
 
     A stream copied to another file is read from its source only when that file is written:
     each source would have to stay open until then, with all its parsed objects (about half the
     merge's memory at 64 poles). Streams holding their bytes are copied with them, and their
     source can be closed at once."""
+    closable = True
     for item in source.objects:
-        if not isinstance(item, pikepdf.Stream):
-            continue
-        filters, parameters = item.get("/Filter"), item.get("/DecodeParms")
-        if not isinstance(filters, Name | Array | None) or not isinstance(
-            parameters, Dictionary | Array | None
-        ):
-            return False
-        item.write(item.read_raw_bytes(), filter=filters, decode_parms=parameters)
-    return True
+        if isinstance(item, pikepdf.Stream):
+            filters, parameters = item.get("/Filter"), item.get("/DecodeParms")
+            if not isinstance(filters, Name | Array | None) or not isinstance(
+                parameters, Dictionary | Array | None
+            ):
+                closable = False
+            elif closable:
+                item.write(item.read_raw_bytes(), filter=filters, decode_parms=parameters)
+        elif isinstance(item, Dictionary) and "/S" in item and "/P" in item:  # a structure element
+            _own_ids(item, prefix)
+    return closable
 
 
 def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], bytes | None]) -> Merged:
@@ -256,12 +257,12 @@ def merge_pieces(pieces: list[Piece], target: Path, originals: Callable[[str], b
         for index, piece in enumerate(pieces[1:], 1):
             source = Pdf.open(piece.pdf)
             opened.append(source)
-            in_memory = _streams_in_memory(source)
+            in_memory = _ready_to_copy(source, f"p{index}-")
             first = len(merged.pages)
             with warnings.catch_warnings():  # the named destinations are rebuilt below
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                 merged.pages.extend(source.pages)
-            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key, f"p{index}-")
+            next_key = _merge_structure(merged, source, list(merged.pages)[first:], next_key)
             if in_memory:
                 opened.pop().close()
         if tree is not None:
