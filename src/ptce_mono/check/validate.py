@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ptce_mono.check.citations import check_citations
+from ptce_mono.check.dating import check_dates
 from ptce_mono.core.i18n import _
 from ptce_mono.core.machine import available_cores
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
@@ -118,6 +119,7 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 f"required section `{spec.title}` is missing",
                 f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
             )
+    problems.items.extend(check_dates(monograph, grid))
     if published:
         swot = monograph.meta.get("swot") or {}
         if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):

@@ -34,6 +34,7 @@ from ptce_mono.render.dossier import (
 )
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography
 from ptce_mono.sources.config import DossierConfig, load_config, order_poles
+from ptce_mono.sources.dated import front_matter_citations
 from ptce_mono.sources.edition import edition_datetime
 from ptce_mono.sources.grid import Grid, load_grid
 from ptce_mono.sources.monograph import Monograph
@@ -56,8 +57,9 @@ def _root_for(project: Path) -> Path:
 
 
 def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
-    """The texts of the dossier that may cite: section bodies, editorial texts, SWOT statements
-    (the strategic options' texts are added once the options are read)."""
+    """The texts of the dossier that may cite: section bodies, editorial texts, SWOT statements,
+    the front matter's `source:` keys (the strategic options' texts are added once the options
+    are read)."""
     texts = [section.body for m in printed for section in m.sections]
     for path in config.editorial.values():
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
@@ -65,6 +67,7 @@ def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
     for m in printed:
         for items in (m.meta.get("swot") or {}).values():
             texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
+        texts.extend(cited.text for cited in front_matter_citations(m.meta))
     return texts
 
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.check.citations import cited_keys
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
@@ -33,6 +34,7 @@ from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
+from ptce_mono.sources.dated import Person
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import template_folders
@@ -82,7 +84,7 @@ class Chapter:
     location: dict[str, Any]
     motto: dict[str, str] | None
     facts: list[Fact]
-    interviewees: list[dict[str, str]]
+    interviewees: list[Person]
     sections: list[RenderedSection]
     authors: list[str]
     date_written: str
@@ -137,9 +139,9 @@ def chapter_for(
     location: dict[str, Any] = meta.get("location") or {}
     region = location.get("region_study")
     people = list(meta.get("interviewees") or [])
-    facts = pole_facts(meta)
     order = grid.section_ids
     cite = citations.cite_function(f"{monograph.id}--") if citations else None
+    facts = pole_facts(meta, cite)
     sections = [
         RenderedSection(
             section.id,
@@ -173,7 +175,7 @@ def chapter_for(
         sources=[s for s in meta.get("sources") or [] if not s.get("key")],
         references=chapter_references(
             monograph.id,
-            (use.key for section in monograph.sections for use in section.citations.uses),
+            (use.key for use in cited_keys(monograph)),
             [s for s in meta.get("sources") or [] if s.get("key")],
             citations,
         ),
