@@ -37,6 +37,7 @@ from ptce_mono.sources.config import DossierConfig, load_config, order_poles
 from ptce_mono.sources.dated import front_matter_citations
 from ptce_mono.sources.edition import edition_datetime
 from ptce_mono.sources.grid import Grid, load_grid
+from ptce_mono.sources.leftovers import project_leftovers
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import project_resource
 
@@ -136,6 +137,7 @@ def analyse_project(
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial, load_options report it
             text = read_editorial_text(path, config.project)
             checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
+    checked.problems.extend(project_leftovers(project, _shown))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
