@@ -3,8 +3,7 @@
 - a cited key that no bibliography file defines is an error at the citation, with the nearest
   key suggested; when the key is in a bibliography file that cannot be read, the message says so;
 - in a published monograph, a paragraph (or list) that states a figure, a date or a proper name
-  and cites nothing, in itself or in its section's opening paragraph, is an `uncited-claim`
-  warning (`check --strict` fails on it);
+  and cites nothing itself is an `uncited-claim` warning (`check --strict` fails on it);
 - the citations of the front matter (`source:` keys of counts, funding, members...) are checked
   as the text's, at the place of each key;
 - a bibliography entry that nothing cites or lists is an info at its own line.
@@ -126,18 +125,15 @@ def check_citations(
             used.add(use.key)
             _key_problem(problems, use, known)
         if monograph.is_published:
+            # Every paragraph on its own: a citation in the section's first paragraph does not
+            # vouch for the figures, dates and names of the others.
             for section in monograph.sections:
-                if section.citations.opening_cites:
-                    continue
                 for position, claim in section.citations.uncited_claims:
                     problems.warning(
                         position,
                         "uncited-claim",
                         _("this paragraph states `{claim}` but cites no source").format(claim=claim),
-                        _(
-                            "Cite the source and its page, e.g. `[@labo2014citego, p. 17]`, here or in "
-                            "the section's first paragraph."
-                        ),
+                        _("Cite the source of this paragraph and its page, e.g. `[@labo2014citego, p. 17]`."),
                     )
         found.extend(problems.items)
     if monographs:
