@@ -17,8 +17,9 @@ from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 
-# Completeness of one section, as the summary table and the cross-case matrix show it.
-WRITTEN, THIN, GAP, MISSING = "written", "thin", "gap", "missing"
+# Completeness of one section, as the summary table and the cross-case matrix show it. Partial:
+# some text, then a gap note saying what the sources do not document.
+WRITTEN, PARTIAL, THIN, GAP, MISSING = "written", "partial", "thin", "gap", "missing"
 
 
 def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
@@ -31,8 +32,9 @@ def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
         return GAP
     if section.words == 0:
         return MISSING
-    # Partly documented (text, then a gap note): as complete as the sources allow.
-    return THIN if section.words < spec.min_words and not section.gaps else WRITTEN
+    if section.gaps:  # partly documented: text, then what the sources do not say
+        return PARTIAL
+    return THIN if section.words < spec.min_words else WRITTEN
 
 
 def _with_theme_labels(problem: Problem, grid: Grid) -> Problem:

@@ -32,6 +32,7 @@ from ptce_mono.render.dossier import (
     read_editorial_text,
     render_dossier,
 )
+from ptce_mono.render.extent import with_page_counts
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography
 from ptce_mono.sources.config import DossierConfig, load_config, order_poles
 from ptce_mono.sources.dated import front_matter_citations
@@ -194,6 +195,7 @@ def prepare_dossier(
         bibliography = bibliography.merged(own)
     cited_texts = [*_cited_texts(config, printed), *(option.text for option in corpus.options.options)]
     citations = render_citations(bibliography, config.csl, collect_citations(cited_texts))
+    citations = with_page_counts(citations, bibliography)
     LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
     editorial = read_editorial(config, citations)

@@ -44,6 +44,12 @@ MONTHS = (
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
+GAP_LABEL = "Les sources ne documentent pas ce point :"
+# A reason that says it itself: « Les sources consultées ne… », « Aucune source ne… », « Les
+# documents disponibles… ».
+_NAMES_THE_SOURCES = re.compile(
+    r"^\W*(?:(?:les|la|le|l['’]|aucune?|ces|cette|nos)\s*)?(?:sources?|documents?)\b", re.IGNORECASE
+)
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -64,12 +70,28 @@ def french_month(value: str | dt.date) -> str:
 
 
 @dataclass(frozen=True)
+class GapNote:
+    """What the sources do not document, as printed: the reason, after a label unless the reason
+    already opens on the sources (« Les sources consultées ne… » is not said twice)."""
+
+    reason: str
+    label: str = GAP_LABEL
+
+    @classmethod
+    def of(cls, reason: str) -> GapNote:
+        return cls(reason, "" if _NAMES_THE_SOURCES.match(reason) else GAP_LABEL)
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.reason}" if self.label else self.reason
+
+
+@dataclass(frozen=True)
 class RenderedSection:
     id: str
     anchor: str
     title: str
     html: str
-    gaps: tuple[str, ...]
+    gaps: tuple[GapNote, ...]
 
 
 @dataclass
@@ -150,7 +172,7 @@ def chapter_for(
             render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
             if section.words
             else "",
-            tuple(gap.reason for gap in section.gaps),
+            tuple(GapNote.of(gap.reason) for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
         if section.id is not None
