@@ -13,6 +13,7 @@ places the cross-case analysis there without changing the page structure.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ from ptce_mono.render.citations import Reference, RenderedCitations, chapter_ref
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
+from ptce_mono.render.pole_swot import PoleSwotQuadrant, pole_swot
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.dated import Person
@@ -112,6 +114,7 @@ class Chapter:
     date_written: str
     sources: list[dict[str, str]]  # the front matter's sources written out in full
     references: list[Reference] = field(default_factory=list)  # bibliography entries
+    swot: list[PoleSwotQuadrant] = field(default_factory=list)  # the pole's own, closing it
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,11 @@ class RenderedDossier:
 
 
 def chapter_for(
-    monograph: Monograph, number: str, grid: Grid, citations: RenderedCitations | None = None
+    monograph: Monograph,
+    number: str,
+    grid: Grid,
+    citations: RenderedCitations | None = None,
+    swot: bool = True,
 ) -> Chapter:
     meta = monograph.meta
     location: dict[str, Any] = meta.get("location") or {}
@@ -179,6 +186,11 @@ def chapter_for(
     ]
     motto = meta.get("motto")
     name = monograph.name
+    quote = (
+        functools.partial(citations.text_with_citations, anchor_prefix=f"{monograph.id}--")
+        if citations
+        else None
+    )
     return Chapter(
         number=number,
         pole=monograph.id,
@@ -201,6 +213,7 @@ def chapter_for(
             [s for s in meta.get("sources") or [] if s.get("key")],
             citations,
         ),
+        swot=pole_swot(meta, grid, quote) if swot else [],
     )
 
 
@@ -323,7 +336,9 @@ def render_dossier(
     `annexes_html` adds the annexes after it; their h1/h2 with ids join the Sommaire.
     """
     env = env or make_environment(project)
-    chapters = [chapter_for(m, f"2.{i}", grid, citations) for i, m in enumerate(monographs, 1)]
+    chapters = [
+        chapter_for(m, f"2.{i}", grid, citations, config.case_study_swot) for i, m in enumerate(monographs, 1)
+    ]
     model = DossierModel(
         config=config,
         grid=grid,
