@@ -206,7 +206,7 @@ def test_members_are_listed_with_type_role_and_years(grid):
     assert problems == []
     first, second = monograph.meta["members"]
     assert first == Member("Cap Services", "CAE", "membre fondateur", 2010, 2013)
-    assert str(first) == "Cap Services (CAE), membre fondateur, membre depuis 2010 (2013)"
+    assert str(first) == "Cap Services (CAE, adhésion en 2010), membre fondateur (2013)"
     assert str(second) == "Régie de quartier (structure d'insertion) (2013)"
 
 

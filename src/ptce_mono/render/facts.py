@@ -193,8 +193,11 @@ def pole_facts(meta: dict[str, Any], cite: Cite | None = None) -> list[Fact]:
     facts += [
         fact("Structure porteuse", meta.get("carrier"), wide=True),
         fact("Lieu commun", meta.get("shared_place"), wide=True),
-        _roles_fact("Rôle des collectivités", meta.get("local_authority_roles"), cite),
+        fact("Logiques de coopération", meta.get("cooperation_logics"), wide=True),
     ]
+    if meta.get("governance_bodies"):  # optional, as the sectors
+        facts.append(fact("Instances de gouvernance", meta.get("governance_bodies"), wide=True))
+    facts.append(_roles_fact("Rôle des collectivités", meta.get("local_authority_roles"), cite))
     if isinstance(funding, Funding) and (funding.shares or funding.note):
         facts.append(funding_fact(funding, cite))
     members = meta.get("members")

@@ -116,12 +116,9 @@ class Member:
     position: Position | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        text = f"{self.name} ({self.type})" if self.type else self.name
-        if self.role:
-            text += f", {self.role}"
-        if self.joined:
-            text += f", membre depuis {self.joined}"
-        return dated(text, self.as_of)
+        about = ", ".join(x for x in (self.type, f"adhésion en {self.joined}" if self.joined else "") if x)
+        text = f"{self.name} ({about})" if about else self.name
+        return dated(f"{text}, {self.role}" if self.role else text, self.as_of)
 
 
 @dataclass(frozen=True)

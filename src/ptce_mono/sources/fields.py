@@ -17,7 +17,8 @@ from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Position
 from ptce_mono.core.text import SLUG, normalise
 from ptce_mono.sources.citekeys import KEY, KeyUse, citation_spans
-from ptce_mono.sources.reader import At, Text, Unknown, allowed_value
+from ptce_mono.sources.reader import At, Text, Unknown
+from ptce_mono.sources.vocabulary import allowed_value
 
 COUNT_QUALIFIERS = ("environ", "près de", "plus de", "moins de", "au moins")
 

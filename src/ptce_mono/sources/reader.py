@@ -19,7 +19,8 @@ from typing import Any
 
 from ptce_mono.core.i18n import N_, _, ngettext
 from ptce_mono.core.problems import Position, ProblemList, Severity
-from ptce_mono.core.text import did_you_mean, normalise
+from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources.vocabulary import allowed_value
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue
 
 
@@ -363,30 +364,6 @@ class Reader:
 _FAILED = object()  # a field whose problem is already reported
 
 
-def allowed_value(
-    text: str, values: tuple[str, ...], at: At, code: str = "bad-value", any_case: bool = False
-) -> str | None:
-    """`text` if it is one of `values` (or, with `any_case`, the value it names in another case);
-    else None, after reporting it with the value meant or a did-you-mean."""
-    if text in values:
-        return text
-    for candidate in values:
-        if any_case and candidate.casefold() == text.casefold():
-            return candidate
-        if normalise(candidate) == normalise(text):
-            message = _("`{name}`: write `{expected}`, not `{found}`")
-            hint = _("Values are written exactly as in the grid.")
-            at.error(code, message.format(name=at.name, expected=candidate, found=text), hint)
-            return None
-    allowed = _("Allowed: {values}.").format(values=", ".join(values))
-    at.error(
-        code,
-        _("`{name}`: `{found}` is not an allowed value").format(name=at.name, found=text),
-        " ".join(filter(None, (did_you_mean(text, list(values)), allowed))),
-    )
-    return None
-
-
 def _child(name: str, key: str) -> str:
     return f"{name}.{key}" if name else key
 
@@ -412,7 +389,6 @@ __all__ = [
     "Text",
     "Unknown",
     "Variant",
-    "allowed_value",
     "by_shape",
     "optional",
     "required",
