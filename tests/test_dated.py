@@ -378,3 +378,11 @@ def test_the_schema_accepts_the_dated_forms_and_rejects_bad_ones(tmp_path, grid)
         [write_project(tmp_path / "p", {"monographs/m.md": f"---\n{front}---\n"}) / "monographs"], grid
     )
     assert not [p for p in checked.problems if p.code in ("unknown-field", "wrong-type", "bad-value")]
+
+
+def test_an_unquoted_citation_says_to_quote_it(grid):
+    text = monograph_text().replace(MEMBERS, "member_count: {value: 15, as_of: 2012, source: [@labo2012matinee]}")
+    monograph = parse_text(text, grid, "pole-test.md")
+    [problem] = [p for p in monograph.problems if p.severity == Severity.ERROR]
+    assert (problem.code, problem.line, problem.column) == ("yaml-syntax", 15, 49)
+    assert 'source: "[@key, p. 4]"' in problem.hint
