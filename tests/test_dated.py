@@ -89,18 +89,22 @@ def test_one_count_is_still_a_valid_jobs_value(grid, typed, expected):
 
 
 @pytest.mark.parametrize(
-    ("typed", "fragment"),
+    ("typed", "severity", "fragment"),
     [
-        ("{value: 38, unit: ETPs, as_of: 2013}", "Did you mean `ETP`?"),
-        ("85 etp", "write `ETP`, not `etp`"),
-        ("[{value: 12, unit: personnes}]", "Allowed: emplois, postes, ETP"),
+        ("{value: 38, unit: ETPs, as_of: 2013}", Severity.ERROR, "Did you mean `ETP`?"),
+        ("[{value: 12, unit: personnes, scope: le pôle}]", Severity.ERROR, "Allowed: emplois, postes, ETP"),
+        # the old, undated forms stay valid: their unit is kept, with a warning saying what to write
+        ("85 etp", Severity.WARNING, "write `ETP`, not `etp`"),
+        ("{value: 130, unit: emplois directs}", Severity.WARNING, "the rest in `scope`"),
     ],
 )
-def test_a_job_unit_comes_from_the_vocabulary(grid, typed, fragment):
-    _, problems = read(grid, JOBS, f"jobs: {typed}", status="draft")
-    assert [p[0] for p in problems] == ["bad-value"]
-    assert problems[0][1] == 16
-    assert fragment in problems[0][3] + " " + problems[0][4]
+def test_a_job_unit_comes_from_the_vocabulary(grid, typed, severity, fragment):
+    monograph, _ = read(grid, JOBS, f"jobs: {typed}", status="draft")
+    [problem] = [p for p in monograph.problems if p.code == "bad-value"]
+    assert (problem.severity, problem.line) == (severity, 16)
+    assert fragment in problem.message + " " + problem.hint
+    kept = monograph.meta.get("jobs") or []
+    assert len(kept) == (severity == Severity.WARNING)
 
 
 # -- funding ------------------------------------------------------------------------------------

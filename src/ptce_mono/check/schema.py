@@ -6,7 +6,6 @@ that the grid lets an author declare unknown accept `{inconnu: "raison"}` as wel
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ptce_mono.core.text import SLUG_PATTERN
@@ -32,9 +31,6 @@ def _text(**extra: Any) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, **extra}
 
 
-# What an ECMA-262 pattern (JSON Schema's) must escape: Python's re.escape also escapes spaces,
-# which that syntax refuses.
-_ECMA_SPECIAL = re.compile(r"[.^$*+?()\[\]{}|\\/-]")
 _YEAR: dict[str, Any] = {"type": "integer", "minimum": 1800, "maximum": 2099}
 # A citation in pandoc's syntax, quoted: `"[@key, p. 4]"`.
 _CITATION: dict[str, Any] = {"type": "string", "pattern": "@"}
@@ -49,23 +45,34 @@ def _record(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]
 
 
 def _count(units: list[str]) -> dict[str, Any]:
+    """A count: the old forms (a number, `environ 20`, `85 ETP`, `{value, unit, qualifier, note}`)
+    take any unit; a dated record (with `as_of`, `scope` or `source`) takes the grid's units."""
     qualifiers = "|".join(COUNT_QUALIFIERS)
-    unit = "|".join(_ECMA_SPECIAL.sub(r"\\\g<0>", u) for u in units) if units else "[^0-9 ].*"
+    old = _record(
+        ["value"],
+        value={"type": "integer", "minimum": 0},
+        unit=_text(),
+        qualifier={"enum": list(COUNT_QUALIFIERS)},
+        note=_text(),
+    )
+    dated = _record(
+        ["value"],
+        value={"type": "integer", "minimum": 0},
+        unit=_choice(units),
+        qualifier={"enum": list(COUNT_QUALIFIERS)},
+        note=_text(),
+        as_of=_YEAR,
+        scope=_text(),
+        source=_CITATION,
+    )
+    dated["anyOf"] = [{"required": [key]} for key in ("as_of", "scope", "source")]
     return {
         "anyOf": [
             {"type": "integer", "minimum": 0},
             # `environ 20`, `85 ETP`, `environ 85 ETP`: the unit is the trailing words
-            _text(pattern=f"^(({qualifiers}) ?)?[0-9]+( +({unit}))?$"),
-            _record(
-                ["value"],
-                value={"type": "integer", "minimum": 0},
-                unit=_choice(units),
-                qualifier={"enum": list(COUNT_QUALIFIERS)},
-                note=_text(),
-                as_of=_YEAR,
-                scope=_text(),
-                source=_CITATION,
-            ),
+            _text(pattern=f"^(({qualifiers}) ?)?[0-9]+( +[^0-9 ].*)?$"),
+            old,
+            dated,
         ]
     }
 

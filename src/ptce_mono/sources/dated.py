@@ -26,6 +26,7 @@ from ptce_mono.sources.fields import (
     french_number,
     percent,
     share,
+    unit_of,
     whole_number,
     year,
 )
@@ -155,23 +156,32 @@ def count_spec(units: tuple[str, ...] = ()) -> Variant:
     record = Record(
         (
             required("value", Text(whole_number, N_("a whole number"))),
-            optional("unit", Choice(units) if units else Text(), ""),
+            optional("unit", Text(), ""),
             optional("qualifier", Choice(COUNT_QUALIFIERS), ""),
             optional("note", Text(), ""),
             optional("as_of", _year()),
             optional("scope", Text(), ""),
             optional("source", _source()),
         ),
-        finish=_count,
+        finish=lambda values, at: _count(values, at, units),
     )
     return by_shape(Text(counted(units)), record, what=N_("a number or `{value: ..., unit: ...}`"))
 
 
-def _count(values: dict[str, Any], at: At) -> Count:
+def _count(values: dict[str, Any], at: At, units: tuple[str, ...]) -> Count | None:
+    # The old form, {value, unit, qualifier, note}, stays valid with any unit; a dated one uses
+    # the grid's units.
+    dated = any(values.get(key) for key in ("as_of", "scope", "source"))
+    unit_at = At(at.problems, f"{at.name}.unit" if at.name else "unit", at.position)
+    if at.mapping is not None and "unit" in at.mapping.entries:
+        unit_at.position = at.mapping.entries["unit"].value.position
+    unit = unit_of(values["unit"], units, unit_at, dated)
+    if unit is None:
+        return None
     return Count(
         values["value"],
         values["qualifier"],
-        values["unit"],
+        unit,
         values["note"],
         values.get("as_of"),
         values["scope"],

@@ -18,7 +18,7 @@ from ptce_mono.core.problems import Position
 from ptce_mono.core.text import SLUG, normalise
 from ptce_mono.sources.citekeys import KEY, KeyUse, citation_spans
 from ptce_mono.sources.reader import At, Text, Unknown
-from ptce_mono.sources.vocabulary import allowed_value
+from ptce_mono.sources.vocabulary import AsWarning, allowed_value
 
 COUNT_QUALIFIERS = ("environ", "près de", "plus de", "moins de", "au moins")
 
@@ -119,8 +119,8 @@ def count(text: str, at: At) -> Count | None:
 
 
 def counted(units: tuple[str, ...]) -> Callable[[str, At], Count | None]:
-    """The converter of a count written as text (`environ 85 ETP`); its unit, when `units` are
-    given, must be one of them."""
+    """The converter of a count written as text (`environ 85 ETP`). When `units` are given, a
+    unit outside them is a warning: this form cannot be dated, it is read as it always was."""
 
     def read(text: str, at: At) -> Count | None:
         match = _COUNT.match(text)
@@ -134,16 +134,23 @@ def counted(units: tuple[str, ...]) -> Callable[[str, At], Count | None]:
                 ).format(),
             )
             return None
-        unit = " ".join((match.group(3) or "").split())
-        if unit and units:
-            unit_at = At(at.problems, _("{name} (its unit)").format(name=at.name), at.position)
-            found = allowed_value(unit, units, unit_at)
-            if found is None:
-                return None
-            unit = found
-        return Count(int(match.group(2)), (match.group(1) or "").lower(), unit, position=at.position)
+        unit_at = At(at.problems, _("{name} (its unit)").format(name=at.name), at.position)
+        unit = unit_of(" ".join((match.group(3) or "").split()), units, unit_at, dated=False)
+        return Count(int(match.group(2)), (match.group(1) or "").lower(), unit or "", position=at.position)
 
     return read
+
+
+def unit_of(unit: str, units: tuple[str, ...], at: At, dated: bool) -> str | None:
+    """A count's unit (read at `at`): one of `units` when they are given. Outside them it is an
+    error in a dated count (None), a warning in an undated one, which keeps the unit as written."""
+    if not unit or not units or unit in units:
+        return unit
+    if dated:
+        return allowed_value(unit, units, at)
+    advice = _("Write one of these units and the rest in `scope`, with the year in `as_of`.")
+    allowed_value(unit, units, AsWarning(at, advice))
+    return unit
 
 
 def whole_number(text: str, at: At) -> int | None:

@@ -7,6 +7,7 @@ accents is named, else the closest value is suggested and the allowed ones liste
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from ptce_mono.core.i18n import _
@@ -16,9 +17,12 @@ from ptce_mono.core.text import did_you_mean, normalise
 class Reporter(Protocol):
     """Where a value is read (the reader's `At`): its name in messages, and where to report."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def error(self, code: str, message: str, hint: str = "") -> None: ...
+
+    def warning(self, code: str, message: str, hint: str = "") -> None: ...
 
 
 def allowed_value(
@@ -45,4 +49,23 @@ def allowed_value(
     return None
 
 
-__all__ = ["Reporter", "allowed_value"]
+@dataclass(frozen=True)
+class AsWarning:
+    """Reports what `at` would report as an error as a warning instead: for a form that stays
+    valid although its value is outside the vocabulary (an undated count's unit)."""
+
+    at: Reporter
+    hint: str = ""  # added after the hint of each warning
+
+    @property
+    def name(self) -> str:
+        return self.at.name
+
+    def error(self, code: str, message: str, hint: str = "") -> None:
+        self.at.warning(code, message, " ".join(filter(None, (hint, self.hint))))
+
+    def warning(self, code: str, message: str, hint: str = "") -> None:
+        self.at.warning(code, message, hint)
+
+
+__all__ = ["AsWarning", "Reporter", "allowed_value"]
