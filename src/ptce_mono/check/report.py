@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ptce_mono.check.citations import citing_share
-from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
+from ptce_mono.check.validate import GAP, MISSING, PARTIAL, THIN, WRITTEN, section_state
 from ptce_mono.core.i18n import N_, _
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.core.project_files import MAX_SOURCE_BYTES, read_head
@@ -195,7 +195,7 @@ def format_sarif(problems: list[Problem], version: str) -> str:
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-_SYMBOLS = {WRITTEN: "✔", THIN: "~", GAP: "gap", MISSING: "·"}
+_SYMBOLS = {WRITTEN: "✔", PARTIAL: "◐", THIN: "~", GAP: "gap", MISSING: "·"}
 
 
 def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str, Any]]:
@@ -208,13 +208,13 @@ def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str,
 
 
 def format_summary(monographs: list[Monograph], grid: Grid) -> str:
-    """Pole x section table: ✔ written, ~ thin, gap, · missing; then unknown fields."""
+    """Pole x section table: ✔ written, ◐ partial, ~ thin, gap, · missing; then unknown fields."""
     rows = completeness_rows(monographs, grid)
     if not rows:
         return "No monograph found.\n"
     short = [s.id[:5] for s in grid.sections]
     width = max(len(str(r["id"])) for r in rows) + 2
-    out = ["Completeness (✔ written, ~ thin, gap = sources silent, · missing; * required)\n"]
+    out = ["Completeness (✔ written, ◐ partial, ~ thin, gap = sources silent, · missing; * required)\n"]
     header = (
         "pole".ljust(width)
         + "status     "

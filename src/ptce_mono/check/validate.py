@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ptce_mono.check.citations import check_citations
+from ptce_mono.check.dating import check_dates
 from ptce_mono.core.i18n import _
 from ptce_mono.core.machine import available_cores
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
@@ -16,8 +17,9 @@ from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 
-# Completeness of one section, as the summary table and the cross-case matrix show it.
-WRITTEN, THIN, GAP, MISSING = "written", "thin", "gap", "missing"
+# Completeness of one section, as the summary table and the cross-case matrix show it. Partial:
+# some text, then a gap note saying what the sources do not document.
+WRITTEN, PARTIAL, THIN, GAP, MISSING = "written", "partial", "thin", "gap", "missing"
 
 
 def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
@@ -30,8 +32,9 @@ def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
         return GAP
     if section.words == 0:
         return MISSING
-    # Partly documented (text, then a gap note): as complete as the sources allow.
-    return THIN if section.words < spec.min_words and not section.gaps else WRITTEN
+    if section.gaps:  # partly documented: text, then what the sources do not say
+        return PARTIAL
+    return THIN if section.words < spec.min_words else WRITTEN
 
 
 def _with_theme_labels(problem: Problem, grid: Grid) -> Problem:
@@ -118,6 +121,7 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 f"required section `{spec.title}` is missing",
                 f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
             )
+    problems.items.extend(check_dates(monograph, grid))
     if published:
         swot = monograph.meta.get("swot") or {}
         if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):

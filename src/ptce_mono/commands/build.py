@@ -237,6 +237,15 @@ __all__ = ["DRAFT_EDITION", "PUBLISHED_EDITION", "BuildReport", "build_dossier"]
 
 def report_lines(report: BuildReport) -> list[str]:
     """What the build says when it is done: what it wrote, the poles printed, the drafts left out."""
+    if report.up_to_date and report.site_pages:
+        # The site is written at each build: only the PDF was kept as it was.
+        return [
+            _(
+                "{pdf} is up to date ({pages} pages): nothing has changed since it was built; "
+                "--force rebuilds it."
+            ).format(pdf=report.pdf, pages=report.pages),
+            _site_line(report.site_pages),
+        ]
     if report.up_to_date:
         return [
             _(
@@ -264,12 +273,12 @@ def report_lines(report: BuildReport) -> list[str]:
             )
         )
     if report.site_pages:
-        lines.append(
-            _("Wrote the site: {count} pages in {folder}.").format(
-                count=len(report.site_pages), folder=report.site_pages[0].parent
-            )
-        )
+        lines.append(_site_line(report.site_pages))
     return lines
+
+
+def _site_line(pages: list[Path]) -> str:
+    return _("Wrote the site: {count} pages in {folder}.").format(count=len(pages), folder=pages[0].parent)
 
 
 def warnings_line(count: int) -> str:

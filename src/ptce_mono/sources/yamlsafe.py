@@ -127,6 +127,9 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
             hint = _("YAML does not allow tabs for indentation: use spaces.")
         elif "mapping values are not allowed" in reason:
             hint = _colon_hint(bad_line) or hint
+        elif mark and bad_line[mark.column : mark.column + 1] == "@":
+            # `source: [@key, p. 4]`: to YAML, `[` opens a list and `@` is reserved.
+            hint = _('A citation is written in quotes: `source: "[@key, p. 4]"`.')
         shown = _(reason) if reason in _KNOWN_REASONS else reason
         problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=shown), hint)
         return None
