@@ -9,6 +9,13 @@ translated.
 
 The language is chosen once per process, before any message is made: worker processes forked
 afterwards speak the same language.
+
+click, which reads the command line, marks its own words (« Usage », « Error », « Missing
+argument », « default », « required »...) with the standard library's `gettext`, in the
+process's global text domain. Their French is a second catalog beside ours, `click.po`, which
+`make catalogs` extracts from the installed click; `set_language` makes it the global domain and
+says the language the standard library's way, in the `LANGUAGE` environment variable (which the
+processes the tool starts inherit, so they speak the same language).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import os
 from pathlib import Path
 
 DOMAIN = "ptce_mono"
+CLICK_DOMAIN = "click"  # click's own messages, translated in locale/fr/LC_MESSAGES/click.po
 LOCALE_FOLDER = Path(__file__).resolve().parents[1] / "locale"
 LANGUAGES = ("fr", "en")
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -47,6 +55,9 @@ def set_language(language: str | None) -> str:
     else:
         _translations = gettext.translation(DOMAIN, LOCALE_FOLDER, languages=[chosen], fallback=True)
     _language = chosen
+    gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_FOLDER))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = chosen
     return chosen
 
 
@@ -57,7 +68,10 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """`message` in the language spoken."""
+    """`message` in the language spoken (an empty text stays empty: gettext would give the
+    catalog's header for it)."""
+    if not message:
+        return message
     if _translations is None:
         set_language(None)
     assert _translations is not None
