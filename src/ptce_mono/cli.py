@@ -14,7 +14,7 @@ import click
 from ptce_mono import __version__
 from ptce_mono.cli_help import VERSION_OPTION, Group, PathType, argument, choose_language, option
 from ptce_mono.core.errors import PtceError
-from ptce_mono.core.i18n import LANGUAGES, N_, _, set_language
+from ptce_mono.core.i18n import LANGUAGES, N_, _, os_reason, set_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -70,7 +70,7 @@ def _io_failure(exc: OSError) -> None:
     """A file that cannot be read or written: one line, exit 2, never a traceback."""
     where = f" {exc.filename}" if exc.filename else ""
     message = _("ptce-mono: cannot write or read{where}: {reason}")
-    click.echo(message.format(where=where, reason=exc.strerror or exc), err=True)
+    click.echo(message.format(where=where, reason=os_reason(exc)), err=True)
     sys.exit(EXIT_USAGE)
 
 

@@ -20,6 +20,7 @@ processes the tool starts inherit, so they speak the same language).
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from pathlib import Path
@@ -98,6 +99,36 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
 
 
+# The system says why a file could not be read or written in English (`strerror`): the usual
+# reasons are said here in the language spoken.
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EEXIST: N_("it already exists"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("too many levels of links"),
+    errno.EMFILE: N_("too many open files"),
+    errno.EIO: N_("input/output error"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why reading or writing a file failed (`exc`: an OSError, or a file that is not UTF-8), in the
+    language spoken."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _("it is not UTF-8 text (byte {position})").format(position=exc.start)
+    reason = _OS_REASONS.get(getattr(exc, "errno", None) or 0)
+    if reason is not None:
+        return _(reason)
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 __all__ = [
     "LANGUAGES",
     "N_",
@@ -106,5 +137,6 @@ __all__ = [
     "decimal",
     "language_from_environment",
     "ngettext",
+    "os_reason",
     "set_language",
 ]
