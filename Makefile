@@ -24,8 +24,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
+# The test files run in parallel, one process per core (pytest-xdist); `--dist loadfile` keeps each
+# file's tests in one process, so a file's module fixtures (the dossiers it builds) are built once.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src/ptce_mono

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ptce_mono.check.citations import check_citations
 from ptce_mono.core.i18n import _
-from ptce_mono.core.machine import available_cores
+from ptce_mono.core.machine import available_cores, end_with_parent
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import is_inside
 from ptce_mono.sources.bibliography import Bibliography
@@ -279,7 +279,7 @@ def _parse_all(
     chunks = [(files[i : i + size], shown[i : i + size], grid, keep_text) for i in range(0, len(files), size)]
     # This process parses the first chunk itself while the workers take the others: one process
     # fewer to start, and its results need no pickling.
-    with ProcessPoolExecutor(len(chunks) - 1) as pool:
+    with ProcessPoolExecutor(len(chunks) - 1, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         others = pool.map(_parse_chunk, chunks[1:])
         first = _parse_chunk(chunks[0])
         return first + [m for part in others for m in part]
