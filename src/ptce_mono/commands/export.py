@@ -4,7 +4,8 @@ The same HTML as the PDF (French typography included) goes through pandoc, bundl
 pypandoc-binary. pandoc reads nothing but what it is given: it runs with `--sandbox`, and the HTML
 it receives has been cleaned of every reference to an outside resource (a project's templates
 may hold an `<img src="/etc/...">` or an http image), only `data:` URLs being kept, as the map is.
-Two things are made plainer first, for a word processor: each pole's key facts become a
+The title page, the Sommaire and the dates are `export_front`'s. Two things are made plainer
+first, for a word processor: each pole's key facts become a
 two-column table (label, value), where the PDF's box sets each label above its value by CSS; and
 SVG figures become PNG, painted in-process (`typeset.raster`), since pandoc would otherwise need
 the `rsvg-convert` program.
@@ -13,10 +14,12 @@ the `rsvg-convert` program.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import tempfile
 from pathlib import Path
 
+from ptce_mono.commands.export_front import dated, with_front
 from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
@@ -86,20 +89,11 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
     import pypandoc
 
     prepared = prepare_dossier(project, drafts)
-    title = prepared.rendered.model.config.title
-    # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
+    # The printed Sommaire has page numbers a word processor cannot know: the export has its own,
+    # and its own title page (export_front).
     html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
     html = for_word_processors(without_outside_resources(html))
-    extra = [
-        "--sandbox",
-        "--metadata",
-        f"title={title}",
-        "--metadata",
-        "lang=fr-FR",
-        "--metadata",
-        "toc-title=Sommaire",
-        "--toc",
-    ]
+    extra = ["--sandbox", "--toc", "--toc-depth=2"] if fmt == "epub" else ["--sandbox"]
     if fmt == "docx":
         # pandoc's own reference document with the dossier's fonts (Source Serif Pro for text,
         # Source Sans Pro for headings) and French as the language: Word applies its styles.
@@ -116,17 +110,16 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
     with tempfile.TemporaryDirectory(prefix="ptce-export-") as work:
         out = Path(work) / f"dossier.{fmt}"
         try:
+            tree = json.loads(pypandoc.convert_text(html, "json", format="html", extra_args=["--sandbox"]))
+            document = json.dumps(with_front(tree, prepared.rendered, fmt), ensure_ascii=False)
             pypandoc.convert_text(
-                html,
-                FORMATS[fmt],
-                format="html",
-                outputfile=str(out),
-                extra_args=extra,
+                document, FORMATS[fmt], format="json", outputfile=str(out), extra_args=extra
             )
         except (RuntimeError, OSError) as exc:
             raise RenderError(
                 _("pandoc could not write {format}: {reason}").format(format=fmt, reason=exc)
             ) from None
+        dated(out, fmt, prepared.edition)
         sweep_temporaries(target.parent)
         write_bytes_atomic(target, out.read_bytes())
     return target

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ptce_mono.core.i18n import _
+from ptce_mono.core.i18n import _, os_reason
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import MAX_ASSET_BYTES, MAX_SOURCE_BYTES, read_bytes, read_text
 from ptce_mono.core.text import did_you_mean
@@ -117,7 +117,7 @@ def _read_file(path: Path, shown: str, problems: ProblemList) -> tuple[list[BibE
         problems.error(
             Position(),
             "bib-unreadable",
-            _("cannot read the bibliography: {reason}").format(reason=exc.strerror or exc),
+            _("cannot read the bibliography: {reason}").format(reason=os_reason(exc)),
         )
         return [], []
     if len(data) > MAX_BIBLIOGRAPHY_BYTES:

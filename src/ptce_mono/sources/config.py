@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.errors import ConfigError
-from ptce_mono.core.i18n import N_, _
+from ptce_mono.core.i18n import N_, _, os_reason
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
@@ -105,9 +105,7 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
         problems.error(
             Position(),
             "config-unreadable",
-            _("cannot read the dossier settings: {reason}").format(
-                reason=getattr(exc, "strerror", None) or exc
-            ),
+            _("cannot read the dossier settings: {reason}").format(reason=os_reason(exc)),
             hint.format(file=CONFIG_NAME),
         )
         raise ConfigError(problems.items) from None

@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_mono.core.i18n import _, current_language, decimal, set_language
+from ptce_mono.core.machine import end_with_parent
 from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import source_date
 from ptce_mono.typeset.layout import Layout
@@ -216,6 +218,11 @@ def typeset_in_pieces(
     return PiecesResult(merged.pages, len(pieces), runner.typeset)
 
 
+def _merge_ready(language: str, parent: int) -> None:
+    end_with_parent(parent)
+    set_language(language)
+
+
 def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
     """Merge in a process started for it alone. The merged file's objects are the largest thing
     a build holds; spawned (not forked), that process holds them and the PDF library only, not
@@ -226,7 +233,7 @@ def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
     try:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            1, mp_context=context, initializer=set_language, initargs=(current_language(),)
+            1, mp_context=context, initializer=_merge_ready, initargs=(current_language(), os.getpid())
         ) as process:
             return process.submit(merge_pieces, pieces, target, packaged_font).result()
     except (OSError, BrokenProcessPool) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.core.i18n import _
-from ptce_mono.core.machine import available_cores
+from ptce_mono.core.machine import available_cores, end_with_parent
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.layout import Layout
 
@@ -79,9 +80,10 @@ def typeset_job(job: Job, templates: list[Path], project: Path, epoch: int, fold
     return layout
 
 
-def _get_ready(templates: list[Path], project: Path) -> None:
+def _get_ready(templates: list[Path], project: Path, parent: int) -> None:
     from ptce_mono.typeset.engine import warm_up
 
+    end_with_parent(parent)
     try:
         warm_up(templates, project)
     except Exception as exc:  # the first job meets the same error and sends it to the build
@@ -117,7 +119,7 @@ class Workers:
             self.jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_get_ready,
-            initargs=(self.templates, self.project),
+            initargs=(self.templates, self.project, os.getpid()),
         )
         self.pool.submit(_nothing)  # the pool starts its processes with its first job
 
