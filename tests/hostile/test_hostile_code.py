@@ -171,7 +171,7 @@ def test_a_dependent_style_takes_its_parent_from_the_packaged_styles(tmp_path):
     from ptce_mono.commands.prepare import prepare_dossier
 
     html = prepare_dossier(project).rendered.html
-    assert "Dupont" in html and "(Dupont, 2014, p. 3)" in html
+    assert "Dupont, 2014, p. 3" in html and "Dupont, J. (2014)" in html
 
 
 def test_pandoc_runs_sandboxed_for_citations_and_bibliographies(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
 from ptce_mono.core.i18n import _
+from ptce_mono.core.pandoc import run_pandoc
 from ptce_mono.core.project_files import is_regular_file_inside
 from ptce_mono.sources.resources import template_folders
 
@@ -83,15 +84,14 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
                 format=fmt, formats=", ".join(FORMATS)
             )
         )
-    import pypandoc
-
     prepared = prepare_dossier(project, drafts)
     title = prepared.rendered.model.config.title
     # The printed Sommaire has page numbers a word processor cannot know: pandoc writes its own.
     html = re.sub(r'<nav class="toc".*?</nav>', "", prepared.rendered.html, count=1, flags=re.DOTALL)
     html = for_word_processors(without_outside_resources(html))
     extra = [
-        "--sandbox",
+        "--from=html",
+        f"--to={FORMATS[fmt]}",
         "--metadata",
         f"title={title}",
         "--metadata",
@@ -113,20 +113,10 @@ def export_dossier(project: Path, fmt: str, target: Path, drafts: bool | None = 
         )
         if reference is not None:
             extra += ["--reference-doc", str(reference)]
-    with tempfile.TemporaryDirectory(prefix="ptce-export-") as work:
+    with tempfile.TemporaryDirectory(prefix="ptce-mono-export-") as work:
         out = Path(work) / f"dossier.{fmt}"
-        try:
-            pypandoc.convert_text(
-                html,
-                FORMATS[fmt],
-                format="html",
-                outputfile=str(out),
-                extra_args=extra,
-            )
-        except (RuntimeError, OSError) as exc:
-            raise RenderError(
-                _("pandoc could not write {format}: {reason}").format(format=fmt, reason=exc)
-            ) from None
+        # Sandboxed and bounded (core.pandoc): it writes only the file named here.
+        run_pandoc([*extra, f"--output={out}"], html, what=str(target))
         sweep_temporaries(target.parent)
         write_bytes_atomic(target, out.read_bytes())
     return target

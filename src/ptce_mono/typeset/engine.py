@@ -21,6 +21,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.util import Finalize
@@ -40,6 +41,22 @@ from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
 
 LOGGER = logging.getLogger(__name__)
+# What one typesetting process may use: far above what the largest dossier needs (its pieces
+# are typeset one after the other), low enough that a runaway document stops there, with a
+# message, instead of taking the machine's memory or running for ever.
+TYPESETTING_ADDRESS_SPACE = 6 << 30
+TYPESETTING_SECONDS = 1800  # of processor time, over the process's life
+
+
+def limit_this_process() -> None:
+    """Cap this process's address space and processor time (a typesetting process calls it as it
+    starts; the build's own process is never limited)."""
+    for kind, wanted in (
+        (resource.RLIMIT_AS, TYPESETTING_ADDRESS_SPACE),
+        (resource.RLIMIT_CPU, TYPESETTING_SECONDS),
+    ):
+        _soft, hard = resource.getrlimit(kind)
+        resource.setrlimit(kind, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
@@ -201,6 +218,12 @@ def _reported() -> Iterator[None]:
         raise RenderError(
             _("a resource of the dossier cannot be read: {reason}").format(reason=reason)
         ) from None
+    except MemoryError:
+        raise RenderError(
+            _("typesetting needed more than the {limit} GiB of memory a typesetting process may use").format(
+                limit=TYPESETTING_ADDRESS_SPACE >> 30
+            )
+        ) from None
     except (OSError, ValueError) as exc:
         raise RenderError(_("typesetting failed: {reason}").format(reason=exc)) from exc
 
@@ -276,4 +299,14 @@ def render_pdf(
     return bytes(pdf), _layout_of(document)
 
 
-__all__ = ["DEFAULT_VARIANT", "SandboxFetcher", "forget_styles", "layout_of_html", "render_pdf", "warm_up"]
+__all__ = [
+    "DEFAULT_VARIANT",
+    "TYPESETTING_ADDRESS_SPACE",
+    "TYPESETTING_SECONDS",
+    "SandboxFetcher",
+    "forget_styles",
+    "layout_of_html",
+    "limit_this_process",
+    "render_pdf",
+    "warm_up",
+]

@@ -80,8 +80,9 @@ def typeset_job(job: Job, templates: list[Path], project: Path, epoch: int, fold
 
 
 def _get_ready(templates: list[Path], project: Path) -> None:
-    from ptce_mono.typeset.engine import warm_up
+    from ptce_mono.typeset.engine import limit_this_process, warm_up
 
+    limit_this_process()
     try:
         warm_up(templates, project)
     except Exception as exc:  # the first job meets the same error and sends it to the build
@@ -138,8 +139,8 @@ class Workers:
         except BrokenProcessPool:
             raise RenderError(
                 _(
-                    "a typesetting process stopped unexpectedly (out of memory?); "
-                    "build again, or with --single-pass"
+                    "a typesetting process was stopped (out of memory, past its processor time, or "
+                    "killed); build again, or with --single-pass"
                 )
             ) from None
         finally:
