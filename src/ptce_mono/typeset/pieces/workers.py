@@ -9,6 +9,7 @@ returns the layout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.workers")
 CACHE_FOLDER = "cache"  # in the output folder: the pieces typeset, by their content
+PDF_DIGEST = "pdf_sha256"  # in a piece's layout record: the SHA-256 of its PDF
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ def typeset_job(job: Job, templates: list[Path], project: Path, epoch: int, fold
             total_pages=job.total_pages,
         )
         write_bytes_atomic(folder / f"{job.key}.pdf", pdf)
-    write_bytes_atomic(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
+    record = layout.to_json()
+    if not job.layout_only:  # the cache checks a piece against it before using it
+        record[PDF_DIGEST] = hashlib.sha256(pdf).hexdigest()
+    write_bytes_atomic(folder / f"{job.key}.json", json.dumps(record).encode("utf-8"))
     return layout
 
 
@@ -168,4 +173,4 @@ def build_workers(project: Path, jobs: int | None = None, single_pass: bool = Fa
     return Workers(count, template_folders(project), project)
 
 
-__all__ = ["Job", "Workers", "build_workers", "typeset_job"]
+__all__ = ["PDF_DIGEST", "Job", "Workers", "build_workers", "typeset_job"]
