@@ -116,7 +116,7 @@ def test_pandoc_past_its_memory_limit_is_stopped_with_a_message_naming_the_file(
             run_pandoc(["--from=biblatex", "--to=csljson"], bibtex_entries(3000), what="biblio/refs.bib", heap_mib=8)
     finally:
         set_language("en")
-    assert str(failed.value).startswith("biblio/refs.bib : pandoc a été arrêté"), str(failed.value)
+    assert str(failed.value).startswith("biblio/refs.bib\u00a0: pandoc a été arrêté"), str(failed.value)
 
 
 def test_pandoc_past_its_time_limit_is_stopped_with_a_message_naming_the_file():

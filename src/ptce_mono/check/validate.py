@@ -63,8 +63,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
             problems.error(
                 section.position,
                 "duplicate-section",
-                f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
-                "Merge the two sections.",
+                _("section `{heading}` appears twice (first on line {line})").format(
+                    heading=section.heading, line=seen[section.id].line
+                ),
+                _("Merge the two sections."),
             )
             continue
         seen[section.id] = section.position
@@ -89,8 +91,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 problems.error(
                     section.position,
                     "gap-in-published",
-                    f"required section `{spec.title}` is a gap in a published monograph",
-                    "A monograph whose required sections cannot be written stays `status: draft`.",
+                    _("required section `{title}` is a gap in a published monograph").format(
+                        title=spec.title
+                    ),
+                    _("A monograph whose required sections cannot be written stays `status: draft`."),
                 )
             continue
         if section.words == 0:
@@ -98,16 +102,17 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 section.position,
                 severity,
                 "empty-section",
-                f"section `{spec.title}` is empty",
-                "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
+                _("section `{title}` is empty").format(title=spec.title),
+                _("Write it, or mark it with a `::: lacune` block saying why the sources are silent."),
             )
         elif section.words < spec.min_words and not section.gaps:
             # A gap note after some text is the section's honest end: no call for padding.
             problems.warning(
                 section.position,
                 "thin-section",
-                f"section `{spec.title}` has {section.words} words; "
-                f"the grid expects at least {spec.min_words}",
+                _("section `{title}` has {words} words; the grid expects at least {minimum}").format(
+                    title=spec.title, words=section.words, minimum=spec.min_words
+                ),
             )
     for spec in grid.sections:
         if spec.required and spec.id not in seen:
@@ -115,8 +120,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 Position(monograph.body_start_line, 1),
                 severity,
                 "missing-section",
-                f"required section `{spec.title}` is missing",
-                f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
+                _("required section `{title}` is missing").format(title=spec.title),
+                _("Add `## {title}`, or a `::: lacune` block in it if the sources are silent.").format(
+                    title=spec.title
+                ),
             )
     if published:
         swot = monograph.meta.get("swot") or {}
@@ -124,7 +131,7 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
             problems.info(
                 monograph.front_position,
                 "no-swot",
-                "this published monograph has no SWOT items: the cross-case SWOT will list it as such",
+                _("this published monograph has no SWOT items: the cross-case SWOT will list it as such"),
             )
     return problems.items
 
@@ -152,8 +159,10 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
                         Position(),
                         Severity.WARNING,
                         "file-name",
-                        f"the file name `{stem}` differs from the id `{monograph.id}`",
-                        f"Rename the file `{monograph.id}.md`.",
+                        _("the file name `{name}` differs from the id `{id}`").format(
+                            name=stem, id=monograph.id
+                        ),
+                        _("Rename the file `{id}.md`.").format(id=monograph.id),
                     )
                 )
     for pole_id, group in by_id.items():
@@ -166,8 +175,8 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
                         Position(),
                         Severity.ERROR,
                         "duplicate-id",
-                        f"the id `{pole_id}` is also used by {others}",
-                        "Each pole needs its own id.",
+                        _("the id `{id}` is also used by {others}").format(id=pole_id, others=others),
+                        _("Each pole needs its own id."),
                     )
                 )
     return problems
@@ -179,8 +188,10 @@ def _outside(shown: str, what: str) -> Problem:
         Position(),
         Severity.ERROR,
         "link-outside",
-        f"the {what} is a link to a place outside the project; it is not read",
-        "Copy the monograph into the project instead of linking to it.",
+        _("the folder is a link to a place outside the project; it is not read")
+        if what == "folder"
+        else _("the file is a link to a place outside the project; it is not read"),
+        _("Copy the monograph into the project instead of linking to it."),
     )
 
 

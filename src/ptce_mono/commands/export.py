@@ -97,7 +97,9 @@ def _exports_record(project: Path) -> Path:
 
 def _made_by_export(project: Path, target: Path) -> bool:
     try:
-        record = json.loads(read_bytes(_exports_record(project), project / "build", MAX_SOURCE_BYTES))
+        record = json.loads(
+            read_bytes(_exports_record(project).absolute(), (project / "build").absolute(), MAX_SOURCE_BYTES)
+        )
     except (OSError, ValueError):
         return False
     digest = digest_of_output(target)
@@ -107,7 +109,7 @@ def _made_by_export(project: Path, target: Path) -> bool:
 def _record_export(project: Path, target: Path) -> None:
     path = _exports_record(project)
     try:
-        record = json.loads(read_bytes(path, project / "build", MAX_SOURCE_BYTES))
+        record = json.loads(read_bytes(path.absolute(), (project / "build").absolute(), MAX_SOURCE_BYTES))
     except (OSError, ValueError):
         record = {}
     if not isinstance(record, dict):

@@ -46,7 +46,7 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: 
             if file.suffix == ".pyc":
                 continue
             try:
-                content = read_bytes(file, inside, MAX_ASSET_BYTES)
+                content = read_bytes(file.absolute(), inside.absolute(), MAX_ASSET_BYTES)
             except Refused as refused:
                 # Not read: the check that follows reports it; the refusal is what changed.
                 content = f"refused:{refused.code}".encode()
@@ -106,7 +106,7 @@ def read_build_record(out_dir: Path, key: str, edition: str = "dossier") -> dict
     if not os.path.lexists(path):
         return None
     try:
-        record = json.loads(read_bytes(path, out_dir, MAX_SOURCE_BYTES))
+        record = json.loads(read_bytes(path.absolute(), out_dir.absolute(), MAX_SOURCE_BYTES))
         if not _well_formed(record):
             raise ValueError("shape")
     except (OSError, ValueError):

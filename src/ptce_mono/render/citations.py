@@ -129,8 +129,8 @@ def render_citations(
         style_text = style_for_pandoc(style)
     except StyleError as exc:
         raise RenderError(
-            _("{path}:{line}: the citation style cannot be used: {reason}").format(
-                path=style, line=exc.position.line, reason=exc.reason
+            _("{place}: the citation style cannot be used: {reason}").format(
+                place=f"{style}:{exc.position.line}", reason=exc.reason
             )
         ) from None
     except (OSError, UnicodeDecodeError) as exc:

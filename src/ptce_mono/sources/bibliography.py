@@ -265,8 +265,8 @@ def citation_style(project: Path) -> Callable[[str, At], Path | None]:
                 where, reason = problem
                 at.error(
                     "bad-style",
-                    _("`{name}`: {path}:{line}: {reason}").format(
-                        name=at.name, path=raw, line=where.line, reason=reason
+                    _("`{name}`: {place}: {reason}").format(
+                        name=at.name, place=f"{raw}:{where.line}", reason=reason
                     ),
                     _("Name a packaged style (`{style}`) or another file.").format(style=DEFAULT_STYLE),
                 )

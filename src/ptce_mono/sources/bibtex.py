@@ -149,7 +149,7 @@ def _value_part_end(text: str, at: int, stop: int) -> int:
         raise _Syntax(at, _("a quotation mark opened here is never closed"))
     word = _NUMBER_OR_MACRO.match(text, at, stop)
     if word is None:
-        raise _Syntax(at, _('a value is expected here: `{braces}`, `"quotes"`, a number or a name'))
+        raise _Syntax(at, _("a value is expected here: a text in braces or quotes, a number or a name"))
     return word.end()
 
 
@@ -350,8 +350,8 @@ def convert(text: str, shown: str, size: int = CHUNK_ENTRIES) -> list[dict[str, 
                 raise ConversionFailed(str(failed), Position(), failed.detail) from None
             position = Position(chunk.file_line(int(where.group(1))), int(where.group(2)))
             detail = where.group(3).strip()
-            message = _("{path}:{line}: this BibTeX cannot be read: {detail}").format(
-                path=shown, line=position.line, detail=detail
+            message = _("{place}: this BibTeX cannot be read: {detail}").format(
+                place=f"{shown}:{position.line}", detail=detail
             )
             raise ConversionFailed(message, position, detail) from None
         items.extend(json.loads(converted))

@@ -35,7 +35,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
 from ptce_mono.core.i18n import _
-from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, Refused, read_bytes, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
@@ -76,12 +76,14 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         self.violations: list[str] = []
 
     def _find(self, path: Path) -> Path:
-        if path.is_file():
+        # Whatever is there is the file asked for: a pipe or a device is then refused by name
+        # when read, not taken for a missing file.
+        if os.path.lexists(path):
             return path
         for layer in (f for f in self.layers if path.is_relative_to(f)):
             relative = path.relative_to(layer)
             for other in self.layers:
-                if (other / relative).is_file():
+                if os.path.lexists(other / relative):
                     return other / relative
         raise FileNotFoundError(f"no such file: {path}")
 
@@ -118,6 +120,42 @@ class _AdviceOnce(logging.Filter):
             return True
         said, self.said = self.said, True
         return not said
+
+
+class _ImagesNotLoaded(logging.Filter):
+    """WeasyPrint logs an image it cannot decode and leaves it out of the page: here that is an
+    error naming the file, not an English line and a dossier without its logo."""
+
+    _SAID = ("Failed to load image at", "Failed to render SVG image")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self._SAID):
+            return True
+        url = str(record.args[0]) if isinstance(record.args, tuple) and record.args else "?"
+        self.failed.append(unquote(urlsplit(url).path) if url.startswith("file:") else url)
+        return False
+
+
+@contextmanager
+def _images_loaded() -> Iterator[None]:
+    """Raise RenderError, naming the file, when an image of the document could not be decoded."""
+    images = _ImagesNotLoaded()
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(images)
+    try:
+        yield
+    finally:
+        logger.removeFilter(images)
+    if images.failed:
+        raise RenderError(
+            _("{path}: this image cannot be decoded (damaged, or not an image): it would be missing").format(
+                path=images.failed[0]
+            )
+        )
 
 
 def _layout_of(document: Any) -> Layout:
@@ -214,7 +252,9 @@ def _reported() -> Iterator[None]:
     except FatalURLFetchingError as exc:  # a BaseException: no `except Exception` catches it
         if isinstance(exc.__cause__, SandboxViolation):
             raise exc.__cause__ from None
-        reason = exc.__cause__ or exc
+        reason: object = exc.__cause__ or exc
+        if isinstance(reason, Refused):
+            reason = f"{reason.path}: {reason.message}"
         raise RenderError(
             _("a resource of the dossier cannot be read: {reason}").format(reason=reason)
         ) from None
@@ -239,7 +279,7 @@ def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
 def layout_of_html(html: str, templates: list[Path], project: Path, *, extra_css: str = "") -> Layout:
     """Where things fall in `html` laid out, without writing its PDF. Raises as `render_pdf`."""
     stylesheet = find_stylesheet(templates)
-    with _reported():
+    with _reported(), _images_loaded():
         fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
         fetcher.violations.clear()
         document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
@@ -274,7 +314,7 @@ def render_pdf(
     logging.getLogger("weasyprint").addFilter(advice)
     fetcher = None
     try:
-        with _reported():
+        with _reported(), _images_loaded():
             fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css, total_pages)
             fetcher.violations.clear()
             document = HTML(

@@ -62,7 +62,7 @@ def font_folders(project: Path) -> list[Path]:
     """Every folder the dossier's fonts may come from: the packaged ones, the project's own when
     it is a folder of the project (not a link out of it)."""
     own = project / PROJECT_FONTS
-    inside = own.is_dir() and is_inside(own, project)
+    inside = own.is_dir() and is_inside(own.absolute(), project.absolute())
     return [*FONT_FOLDERS.values(), *([own.resolve()] if inside else [])]
 
 
@@ -73,7 +73,7 @@ def project_fonts(project: Path) -> tuple[dict[Path, bytes], list[tuple[Path, st
     if not own.is_dir():
         return {}, []
     try:
-        resolved_inside(own, project)
+        resolved_inside(own.absolute(), project.absolute())
     except Refused as outside:
         return {}, [(own, outside.message)]
     usable: dict[Path, bytes] = {}
@@ -82,7 +82,7 @@ def project_fonts(project: Path) -> tuple[dict[Path, bytes], list[tuple[Path, st
         if path.suffix.lower() not in _FONT_FILES:
             continue
         try:
-            usable[path] = read_bytes(path, project, MAX_ASSET_BYTES, "file")
+            usable[path] = read_bytes(path.absolute(), project.absolute(), MAX_ASSET_BYTES, "file")
         except OSError as exc:
             refused.append((path, str(exc) if isinstance(exc, Refused) else exc.strerror or str(exc)))
     return usable, refused

@@ -76,7 +76,7 @@ def _environment_key(templates: list[Path], epoch: int, project: Path) -> str:
             if label == "" and file.name.endswith(".html"):
                 continue
             try:
-                content = read_bytes(file, root, MAX_ASSET_BYTES)
+                content = read_bytes(file.absolute(), root.absolute(), MAX_ASSET_BYTES)
             except OSError as exc:
                 content = f"refused:{exc}".encode()
             name = f"{label}/{file.relative_to(folder)}"
@@ -109,12 +109,12 @@ class _Cache:
         if not os.path.lexists(record_path):
             return None
         try:
-            data = json.loads(read_bytes(record_path, self.folder, MAX_ASSET_BYTES))
+            data = json.loads(read_bytes(record_path.absolute(), self.folder.absolute(), MAX_ASSET_BYTES))
             layout = Layout.from_json(data)
             if layout.pages < 1 or len(layout.page_heights) != layout.pages:
                 raise ValueError("page count")
             if not job.layout_only:
-                pdf = read_bytes(self.pdf(job.key), self.folder, MAX_CACHED_PIECE_BYTES)
+                pdf = read_bytes(self.pdf(job.key).absolute(), self.folder.absolute(), MAX_CACHED_PIECE_BYTES)
                 if hashlib.sha256(pdf).hexdigest() != data.get(PDF_DIGEST):
                     raise ValueError("digest")
             return layout

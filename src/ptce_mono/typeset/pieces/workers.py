@@ -168,9 +168,20 @@ class Workers:
 
 def build_workers(project: Path, jobs: int | None = None, single_pass: bool = False) -> Workers:
     """The typesetting processes of a build of `project`, not started: `jobs` of them (default:
-    the number of cores this process may use), none for a single pass."""
-    count = 0 if single_pass else jobs or available_cores()
+    the number of cores this process may use), none for a single pass; never more than the cores,
+    nor than the pieces the dossier can be cut into (a process without a piece only costs memory)."""
+    if single_pass:
+        return Workers(0, template_folders(project), project)
+    count = min(jobs or available_cores(), available_cores(), _most_pieces(project))
     return Workers(count, template_folders(project), project)
+
+
+def _most_pieces(project: Path) -> int:
+    """At most how many pieces: one per case study, and the front, part 1, part 3, the annexes."""
+    try:
+        return 4 + sum(1 for path in (project / "monographs").iterdir() if path.suffix == ".md")
+    except OSError:
+        return 4
 
 
 __all__ = ["PDF_DIGEST", "Job", "Workers", "build_workers", "typeset_job"]
