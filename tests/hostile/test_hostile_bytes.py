@@ -30,7 +30,8 @@ LOCALES = {
     # Where the locale is not installed, Python falls back to UTF-8: the encoding is then asked
     # for explicitly, as a Latin-1 terminal would have it.
     "latin-1": {"LANG": "fr_FR.ISO-8859-1", "PYTHONIOENCODING": "iso8859-1"},
-    "C": {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
+    # Under the C locale Python writes UTF-8 (PEP 540): nothing may fail on the way either.
+    "C": {"LANG": "C", "LC_ALL": "C"},
 }
 
 
@@ -39,12 +40,12 @@ def test_check_and_build_print_under_any_locale(tmp_path, locale):
     """Class 8: French typography (’, narrow no-break spaces, «») on a Latin-1 or ASCII terminal."""
     text = monograph_text("pole-test", body={"Genèse": WORDS + " ☃ ", "Gouvernance": "Trop court « ici »."})
     project = write_project(tmp_path / "project", {"dossier.yaml": DOSSIER, "monographs/pole-test.md": text})
-    encoding = LOCALES[locale]["PYTHONIOENCODING"]
+    encoding = LOCALES[locale].get("PYTHONIOENCODING", "utf-8")
     checked = run(["check"], project, **LOCALES[locale])
-    assert checked.returncode == 1, checked.stderr.decode(encoding, "replace")[-2000:]
+    assert checked.returncode == 0, checked.stderr.decode(encoding, "replace")[-2000:]  # a thin section: a warning
     assert b"Traceback" not in checked.stderr
     said = checked.stdout.decode(encoding) + checked.stderr.decode(encoding)
-    assert "pole-test.md" in said
+    assert "pole-test.md" in said and "Gouvernance" in said
     fixed = text.replace("Trop court « ici ».", WORDS)
     (project / "monographs" / "pole-test.md").write_text(fixed, encoding="utf-8")
     built = run(["build", "--jobs", "1"], project, **LOCALES[locale])

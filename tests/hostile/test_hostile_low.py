@@ -31,7 +31,7 @@ WRONG_TYPES = [
     ('"author": "Dupont"', "`author` must be a list of names, not a text"),
     ('"author": [{"family": 12}]', "`author`: `family` must be a text, not a number"),
     ('"issued": 2014', "`issued` must be a date"),
-    ('"issued": {"date-parts": [["deux mille"]]}', "`deux mille` in `date-parts` is not a whole number"),
+    ('"issued": {"date-parts": [["deux mille"]]}', "`issued`: `deux mille` in `date-parts` is not a whole number"),
     ('"note": null', "`note` must be a text or a whole number, not null"),
     ('"page": 12.5', "`page` must be a text or a whole number, not a decimal number"),
 ]
