@@ -305,8 +305,10 @@ def schema(out: Path | None) -> None:
         _fail(exc)
         return
     if out:
+        from ptce_mono.core.files import write_bytes_atomic
+
         try:
-            out.write_text(text, encoding="utf-8")
+            write_bytes_atomic(out, text.encode("utf-8"))  # a link there is replaced, not written through
         except OSError as exc:
             _io_failure(exc)
             return
