@@ -114,8 +114,10 @@ class _Cache:
             if layout.pages < 1 or len(layout.page_heights) != layout.pages:
                 raise ValueError("page count")
             if not job.layout_only:
+                if PDF_DIGEST not in data:  # written before pieces carried their digest
+                    raise FileNotFoundError(self.pdf(job.key))
                 pdf = read_bytes(self.pdf(job.key).absolute(), self.folder.absolute(), MAX_CACHED_PIECE_BYTES)
-                if hashlib.sha256(pdf).hexdigest() != data.get(PDF_DIGEST):
+                if hashlib.sha256(pdf).hexdigest() != data[PDF_DIGEST]:
                     raise ValueError("digest")
             return layout
         except FileNotFoundError:
