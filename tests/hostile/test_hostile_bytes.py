@@ -37,22 +37,23 @@ LOCALES = {
 
 @pytest.mark.parametrize("locale", list(LOCALES))
 def test_check_and_build_print_under_any_locale(tmp_path, locale):
-    """Class 8: French typography (’, narrow no-break spaces, «») on a Latin-1 or ASCII terminal."""
-    text = monograph_text("pole-test", body={"Genèse": WORDS + " ☃ ", "Gouvernance": "Trop court « ici »."})
+    """Class 8: French messages (’, narrow no-break spaces, « ») and a folder named `l’édition`
+    on a Latin-1 terminal, or under the C locale: no traceback, output in the terminal's encoding."""
+    gap = "::: lacune\nLes sources consultées ne disent rien de la gouvernance.\n:::"
+    text = monograph_text("pole-test", status="draft", body={"Genèse": WORDS + " ☃ ", "Gouvernance": gap})
     project = write_project(tmp_path / "project", {"dossier.yaml": DOSSIER, "monographs/pole-test.md": text})
     encoding = LOCALES[locale].get("PYTHONIOENCODING", "utf-8")
     checked = run(["check"], project, **LOCALES[locale])
-    assert checked.returncode == 0, checked.stderr.decode(encoding, "replace")[-2000:]  # a thin section: a warning
+    assert checked.returncode == 0, checked.stderr.decode(encoding, "replace")[-2000:]
     assert b"Traceback" not in checked.stderr
     said = checked.stdout.decode(encoding) + checked.stderr.decode(encoding)
-    assert "pole-test.md" in said and "Gouvernance" in said
-    fixed = text.replace("Trop court « ici ».", WORDS)
-    (project / "monographs" / "pole-test.md").write_text(fixed, encoding="utf-8")
-    built = run(["build", "--jobs", "1"], project, **LOCALES[locale])
+    assert "Gouvernance" in said and "les sources n" in said  # the French note on the gap
+    built = run(["build", "--drafts", "--jobs", "1", "--out", "l’édition"], project, **LOCALES[locale])
     assert built.returncode == 0, built.stderr.decode(encoding, "replace")[-2000:]
     assert b"Traceback" not in built.stderr
-    built.stdout.decode(encoding)
+    assert "dition/dossier-brouillon.pdf" in built.stdout.decode(encoding)
     assert "U+2603" in built.stderr.decode(encoding)  # the warning about ☃, printed as it can be
+    assert (project / "l’édition" / "dossier-brouillon.pdf").is_file()
 
 
 def hostile_heading_project(root: Path) -> Path:

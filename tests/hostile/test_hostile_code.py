@@ -9,6 +9,7 @@ packaged styles only, never from a file or an address the style names.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def test_a_template_error_is_a_message_with_file_and_line_in_every_command(tmp_p
     """Class 1, seen during `export`: the command line says where, in French, and exits 1."""
     cover = "<section>\n{{ cycler.__init__.__globals__.os.system('touch PWNED') }}\n</section>\n"
     project = project_with_cover(tmp_path / "project", cover)
-    env = {"LANG": "fr_FR.UTF-8", "PATH": "/usr/bin:/bin"}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}, "LANG": "fr_FR.UTF-8"}
     for args in (["build"], ["export", "--to", "docx"], ["build", "--html"]):
         done = subprocess.run([PTCE, *args], cwd=project, capture_output=True, text=True, env=env, timeout=300,
                               check=False)

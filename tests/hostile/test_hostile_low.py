@@ -18,7 +18,7 @@ from monograph_factory import WORDS, invoke, monograph_text, write_project
 
 DOSSIER = "title: Dossier d'essai\npublisher: Comité d'essai\nperiod: 2013-2014\n"
 PTCE = str(Path(sys.executable).parent / "ptce-mono")
-FRENCH = {"LANG": "fr_FR.UTF-8", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+FRENCH = {**{k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}, "LANG": "fr_FR.UTF-8"}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600):
