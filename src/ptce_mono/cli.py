@@ -14,8 +14,9 @@ import click
 from ptce_mono import __version__
 from ptce_mono.cli_help import VERSION_OPTION, Group, choose_language
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.files import why, write_bytes_atomic
 from ptce_mono.core.i18n import LANGUAGES, _, set_language
-from ptce_mono.core.terminal import PrintableFormatter, printable, safe_streams
+from ptce_mono.core.terminal import log_to_terminal, printable, safe_streams
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Whatever the terminal's encoding (Latin-1, ASCII), printing never fails: before any output.
@@ -71,8 +72,6 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 def _io_failure(exc: OSError) -> None:
     """A file that cannot be read or written: one line, exit 2, never a traceback."""
-    from ptce_mono.core.files import why
-
     where = f" {printable(str(exc.filename))}" if exc.filename else ""
     message = _("ptce-mono: cannot write or read{where}: {reason}")
     click.echo(message.format(where=where, reason=why(exc)), err=True)
@@ -203,9 +202,7 @@ def build(
     from ptce_mono.commands.build import build_dossier, report_lines, warnings_line
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(PrintableFormatter("ptce-mono: %(name)s: %(message)s"))
+    log_to_terminal(level, "ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
             report = build_dossier(
@@ -305,8 +302,6 @@ def schema(out: Path | None) -> None:
         _fail(exc)
         return
     if out:
-        from ptce_mono.core.files import write_bytes_atomic
-
         try:
             write_bytes_atomic(out, text.encode("utf-8"))  # a link there is replaced, not written through
         except OSError as exc:
@@ -367,9 +362,7 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
     help="Output file (default: build/dossier.<format> in the project).",
 )
 @click.option("--drafts/--no-drafts", default=None, help="Include draft monographs.")
-@click.option(
-    "--force", is_flag=True, help="Replace an existing file that --out names (never a source of the project)."
-)
+@click.option("--force", is_flag=True, help="Replace an existing file that --out names (never a source).")
 def export(project: Path, fmt: str, out: Path | None, drafts: bool | None, force: bool) -> None:
     """Export the dossier for a word processor or an e-reader, through pandoc.
 
@@ -405,5 +398,3 @@ def serve(project: Path, port: int) -> None:
         run_server(project, port)
     except PtceError as exc:
         _fail(exc, project)
-    except OSError as exc:
-        _io_failure(exc)

@@ -27,7 +27,7 @@ from ptce_mono.commands.prepare import prepare_dossier
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import why, write_bytes_atomic
 from ptce_mono.core.i18n import _
-from ptce_mono.core.project_files import output_folder
+from ptce_mono.core.project_files import Refused, output_folder
 from ptce_mono.sources.resources import PROJECT_SOURCES, files_under, template_folders
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
@@ -244,10 +244,15 @@ def listening(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
 
 
 def serve(project: Path, port: int = 8000) -> None:  # pragma: no cover - runs until interrupted
-    """Raises ServeError (the port) or Refused (`build/preview` reached through a link)."""
+    """Raises ServeError: a port out of range or in use, `build/preview` reached through a link."""
     base = project.resolve()
     # A real folder of the project: a link there would have the preview written and served elsewhere.
-    preview = Preview(base, output_folder(base / "build" / "preview", base))
+    try:
+        preview = Preview(base, output_folder(base / "build" / "preview", base))
+    except Refused as refused:
+        raise ServeError(str(refused)) from None
+    except OSError as exc:
+        raise ServeError(f"{exc.filename}: {why(exc)}") from None
     server = listening(preview, port)
     preview.rebuild()
     stop = threading.Event()

@@ -162,6 +162,7 @@ def output_folder(folder: Path, root: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     current = Path(os.path.abspath(root))
+    current.mkdir(parents=True, exist_ok=True)  # the root is the caller's to name
     for part in Path(os.path.abspath(folder)).relative_to(current).parts:
         current = current / part
         try:

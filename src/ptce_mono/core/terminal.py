@@ -90,4 +90,11 @@ class PrintableFormatter(logging.Formatter):
         return printable(super().format(record), keep_lines=True)
 
 
-__all__ = ["ERRORS", "PrintableFormatter", "printable", "safe_streams"]
+def log_to_terminal(level: int, line: str) -> None:
+    """`logging.basicConfig`, each line formatted as `line` with its control characters escaped."""
+    logging.basicConfig(level=level, format=line)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(PrintableFormatter(line))
+
+
+__all__ = ["ERRORS", "PrintableFormatter", "log_to_terminal", "printable", "safe_streams"]
