@@ -14,9 +14,13 @@ import click
 from ptce_mono import __version__
 from ptce_mono.cli_help import VERSION_OPTION, Group, PathType, argument, choose_language, option
 from ptce_mono.core.errors import PtceError
+from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.core.i18n import LANGUAGES, N_, _, os_reason, set_language
+from ptce_mono.core.terminal import log_to_terminal, printable, safe_streams
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Whatever the terminal's encoding (Latin-1, ASCII), printing never fails: before any output.
+safe_streams()
 
 project_option = option(
     "--project",
@@ -58,7 +62,7 @@ def _fail(exc: PtceError, project: Path | None = None) -> None:
         from ptce_mono.commands.check import format_text
 
         click.echo(format_text(problems, root=project), err=True, nl=False)
-    click.echo(f"ptce-mono: {exc}", err=True)
+    click.echo(f"ptce-mono: {printable(str(exc))}", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -68,7 +72,7 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 def _io_failure(exc: OSError) -> None:
     """A file that cannot be read or written: one line, exit 2, never a traceback."""
-    where = f" {exc.filename}" if exc.filename else ""
+    where = f" {printable(str(exc.filename))}" if exc.filename else ""
     message = _("ptce-mono: cannot write or read{where}: {reason}")
     click.echo(message.format(where=where, reason=os_reason(exc)), err=True)
     sys.exit(EXIT_USAGE)
@@ -199,7 +203,7 @@ def build(
     from ptce_mono.commands.build import build_dossier, report_lines, warnings_line
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
+    log_to_terminal(level, "ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
             report = build_dossier(
@@ -219,7 +223,7 @@ def build(
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             message = _("ptce-mono: internal error: {kind}: {reason}")
-            click.echo(message.format(kind=type(exc).__name__, reason=exc), err=True)
+            click.echo(message.format(kind=type(exc).__name__, reason=printable(str(exc))), err=True)
             sys.exit(EXIT_USAGE)
     if quiet:
         return
@@ -301,7 +305,7 @@ def schema(out: Path | None) -> None:
         return
     if out:
         try:
-            out.write_text(text, encoding="utf-8")
+            write_bytes_atomic(out, text.encode("utf-8"))  # a link there is replaced, not written through
         except OSError as exc:
             _io_failure(exc)
             return
@@ -360,7 +364,8 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
     help="Output file (default: build/dossier.<format> in the project).",
 )
 @option("--drafts/--no-drafts", default=None, help="Include draft monographs.")
-def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> None:
+@option("--force", is_flag=True, help="Replace an existing file that --out names (never a source).")
+def export(project: Path, fmt: str, out: Path | None, drafts: bool | None, force: bool) -> None:
     """Export the dossier for a word processor or an e-reader, through pandoc.
 
     Example: ptce-mono export --to docx
@@ -368,7 +373,8 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     from ptce_mono.commands.export import export_dossier
 
     try:
-        written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
+        target = out or project / "build" / f"dossier.{fmt}"
+        written = export_dossier(project, fmt, target, drafts, force=force)
     except PtceError as exc:
         _fail(exc, project)
         return
@@ -390,4 +396,7 @@ def serve(project: Path, port: int) -> None:
     """
     from ptce_mono.commands.serve import serve as run_server
 
-    run_server(project, port)
+    try:
+        run_server(project, port)
+    except PtceError as exc:
+        _fail(exc, project)

@@ -1,7 +1,12 @@
-"""Problem reports for people (text with a code frame), machines (json, junit) and GitHub."""
+"""Problem reports for people (text with a code frame), machines (json, junit) and GitHub.
+
+Every format shows a problem's path, message and hint with their control characters escaped
+(`core.terminal.printable`): a heading holding an escape sequence is not replayed on a terminal,
+and the JUnit report stays valid XML."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -15,6 +20,7 @@ from ptce_mono.check.validate import GAP, MISSING, PARTIAL, THIN, WRITTEN, secti
 from ptce_mono.core.i18n import N_, _, ngettext
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.core.project_files import MAX_SOURCE_BYTES, read_head
+from ptce_mono.core.terminal import printable
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -32,6 +38,14 @@ UNREAD = frozenset(
 FRAME_BYTES = MAX_SOURCE_BYTES  # a frame never reads more of a file than a monograph may hold
 
 
+def _shown(problems: list[Problem]) -> list[Problem]:
+    """The problems as they may be printed: control characters escaped in what a file said."""
+    return [
+        dataclasses.replace(p, path=printable(p.path), message=printable(p.message), hint=printable(p.hint))
+        for p in problems
+    ]
+
+
 def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
     if problem.code in UNREAD:
         return ""
@@ -45,7 +59,7 @@ def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
     lines = cache[problem.path]
     if not 1 <= problem.line <= len(lines):
         return ""
-    text = lines[problem.line - 1]
+    text = printable(lines[problem.line - 1])
     if len(text) > 120:
         text = text[:117] + "..."
     gutter = f"{problem.line:>5} | "
@@ -62,16 +76,17 @@ def format_text(problems: list[Problem], frames: bool = True, root: Path | None 
     cache: dict[str, list[str]] = {}
     base = root or Path.cwd()
     out = []
-    for p in problems:
+    for p, read in zip(_shown(problems), problems, strict=True):
         out.append(f"{p.location()}: {_(SEVERITY_WORDS[p.severity])}: {p.message} [{p.code}]\n")
         if frames and p.severity >= Severity.WARNING:
-            out.append(_frame(p, cache, base))
+            out.append(_frame(read, cache, base))
         if p.hint:
             out.append("      " + _("hint: {hint}").format(hint=p.hint) + "\n")
     return "".join(out)
 
 
 def format_json(problems: list[Problem]) -> str:
+    problems = _shown(problems)
     return (
         json.dumps(
             [
@@ -100,6 +115,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 def format_github(problems: list[Problem]) -> str:
     """Workflow commands grouped per file, with a closing line when the cap hides some."""
+    problems = _shown(problems)
     out = []
     shown = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
     hidden = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
@@ -142,6 +158,7 @@ def format_github(problems: list[Problem]) -> str:
 
 
 def format_junit(problems: list[Problem], files: list[str]) -> str:
+    problems, files = _shown(problems), [printable(f) for f in files]
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         by_file[p.path].append(p)
@@ -171,6 +188,7 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
 
 def format_sarif(problems: list[Problem], version: str) -> str:
     """SARIF 2.1.0, the format code-scanning services read."""
+    problems = _shown(problems)
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rules = sorted({p.code for p in problems})
     results = [

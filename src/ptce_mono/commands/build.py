@@ -23,7 +23,7 @@ from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write
 from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.i18n import _, decimal, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
-from ptce_mono.core.project_files import read_text
+from ptce_mono.core.project_files import output_folder, read_text
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import CACHE_FOLDER, Workers, build_workers
@@ -66,9 +66,14 @@ class BuildReport:
 def _characters_without_font(project: Path, printed: list[Monograph]) -> list[Problem]:
     """A warning, with its file and line, for each character of a monograph that no font of the
     dossier has: it would print as an empty box (the machine's fonts are never used)."""
-    from ptce_mono.typeset.fonts import characters_without_font
+    from ptce_mono.typeset.fonts import characters_without_font, project_fonts
 
     found = []
+    for path, reason in project_fonts(project)[1]:
+        message = _("font not used: {reason}").format(reason=reason)
+        problem = Problem(str(path), Position(), Severity.WARNING, "font-refused", message)
+        LOGGER.warning("%s: %s", problem.path, problem.message)
+        found.append(problem)
     root = project.absolute()
     for monograph in printed:
         candidates = (Path(monograph.path).absolute(), root / monograph.path)
@@ -127,6 +132,8 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    # The output folder, when in the project, is one of its own folders, not a link out of it.
+    output_folder(out_dir, project)
     # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
     for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
         sweep_temporaries(folder)
@@ -164,6 +171,10 @@ def build_dossier(
             )
             return _with_site(report, project, out_dir, drafts, site)
         workers.start()
+        if force:  # everything typeset anew, the pieces in the cache too
+            from ptce_mono.typeset.pieces.builder import forget_cache
+
+            forget_cache(out_dir / CACHE_FOLDER / "pieces")
         from ptce_mono.commands.prepare import prepare_dossier
         from ptce_mono.typeset.stage import typeset
 

@@ -16,10 +16,12 @@ pages. Once the PDF has been asked for, every rebuild builds it again, so that i
 
 from __future__ import annotations
 
+import errno
 import http.server
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,8 +41,9 @@ from ptce_mono.commands.preview_pages import (
 )
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import write_bytes_atomic
-from ptce_mono.core.i18n import _, decimal, ngettext
+from ptce_mono.core.i18n import _, decimal, ngettext, os_reason
 from ptce_mono.core.problems import Problem, Severity
+from ptce_mono.core.project_files import Refused, output_folder
 from ptce_mono.sources.resources import PROJECT_SOURCES, files_under, template_folders
 from ptce_mono.typeset.fonts import copy_fonts
 from ptce_mono.typeset.stylesheet import browser_html, find_stylesheet
@@ -282,12 +285,16 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             super().__init__(*args, directory=str(preview.out_dir), **kwargs)  # type: ignore[arg-type]
 
         def _servable(self) -> bool:
-            """Only a regular file under the preview folder, links resolved; no folder listing."""
-            path = Path(self.translate_path(self.path))
-            if path.is_dir():
-                path = path / "index.html"
-            resolved = Path(os.path.realpath(path))
-            return resolved.is_relative_to(root) and resolved.is_file()
+            """Only a regular file under the preview folder, links resolved; no folder listing.
+            A path no file can have (`%00`) is simply not found."""
+            try:
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                resolved = Path(os.path.realpath(path))
+                return resolved.is_relative_to(root) and resolved.is_file()
+            except (ValueError, OSError):
+                return False
 
         def list_directory(self, path: str | os.PathLike[str]) -> None:
             self.send_error(404)
@@ -340,16 +347,55 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
         def log_message(self, format: str, *args: object) -> None:  # quiet by default
             pass
 
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    return _QuietServer(("127.0.0.1", port), Handler)
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A browser closing a connection early (a reload, a tab closed) is no error: nothing is
+    printed; anything else is one line, never a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
+            return
+        LOGGER.error(_("the preview could not answer a request: {reason}").format(reason=_describe(error)))
+
+
+class ServeError(PtceError):
+    exit_code = 2
+
+
+def listening(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+    """The preview's server on 127.0.0.1:`port` (0: any free port). Raises ServeError, in
+    French, for a port out of range or already in use."""
+    if not 0 <= port <= 65535:
+        raise ServeError(_("port {port}: a port is a number from 1 to 65535").format(port=port))
+    try:
+        return make_server(preview, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                _("port {port} is already in use: choose another with --port").format(port=port)
+            ) from None
+        raise ServeError(
+            _("cannot listen on port {port}: {reason}").format(port=port, reason=os_reason(exc))
+        ) from None
 
 
 def serve(project: Path, port: int = 8000) -> None:  # pragma: no cover - runs until interrupted
-    preview = Preview(project.resolve(), project.resolve() / "build" / "preview")
-    preview.out_dir.mkdir(parents=True, exist_ok=True)
+    """Raises ServeError: a port out of range or in use, `build/preview` reached through a link."""
+    base = project.resolve()
+    # A real folder of the project: a link there would have the preview written and served elsewhere.
+    try:
+        preview = Preview(base, output_folder(base / "build" / "preview", base))
+    except Refused as refused:
+        raise ServeError(str(refused)) from None
+    except OSError as exc:
+        raise ServeError(f"{exc.filename}: {os_reason(exc)}") from None
+    server = listening(preview, port)
     preview.rebuild()
     stop = threading.Event()
     threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
-    server = make_server(preview, port)
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     print(_("Preview on {address} (the PDF: {address}dossier.pdf); Ctrl-C stops it.").format(address=address))
     try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ptce_mono.analysis.crosscase import CrossCase
 from ptce_mono.commands.prepare import analyse_project
 from ptce_mono.core.files import sweep_temporaries, write_bytes_atomic
+from ptce_mono.core.project_files import output_folder
 from ptce_mono.sources.dated import Funding, Member
 from ptce_mono.sources.fields import Count
 from ptce_mono.sources.grid import Grid
@@ -22,12 +24,24 @@ Table = tuple[list[str], list[list[object]]]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Characters a spreadsheet cell cannot hold (openpyxl refuses them): shown escaped, not dropped.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cell_value(value: object) -> object:
+    """`value` as a cell may hold it: its control characters written as escapes (`\\x1b`)."""
+    if isinstance(value, str) and _UNPRINTABLE.search(value):
+        return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
 def would_start_a_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def csv_cell(value: object) -> object:
     """The value as a CSV cell: text that would start a formula gets a leading apostrophe."""
+    value = cell_value(value)
     return "'" + str(value) if would_start_a_formula(value) else value
 
 
@@ -230,7 +244,7 @@ def to_xlsx(tables: dict[str, Table]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append([cell_value(value) for value in row])
             for cell in sheet[sheet.max_row]:
                 if would_start_a_formula(cell.value):
                     # Kept as typed, stored as a string: openpyxl would otherwise write a formula.
@@ -252,7 +266,7 @@ def export_tables(
 ) -> list[Path]:
     """The cross-case tables, and with `facts` (the monographs and their grid) the tables of
     their dated facts, as CSV files and one workbook."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)  # the caller has checked it (`output_folder`)
     sweep_temporaries(out_dir)
     tables = {name: build(model) for name, build in TABLES.items()}
     if facts is not None:
@@ -280,5 +294,6 @@ def write_tables(
     draft policy (`drafts` overrides `drafts:` of dossier.yaml). CSV files have a UTF-8 BOM and
     `separator` between fields (`;` by default). Raises as `analyse_project`."""
     corpus = analyse_project(project, drafts)
+    output_folder(out_dir, project)  # in the project, a real folder of it, never a link out
     facts = (corpus.printed, corpus.grid)
     return export_tables(corpus.model, out_dir, xlsx=xlsx, separator=separator, facts=facts)

@@ -111,7 +111,7 @@ _OS_REASONS = {
     errno.EROFS: N_("the file system is read-only"),
     errno.EEXIST: N_("it already exists"),
     errno.ENAMETOOLONG: N_("the name is too long"),
-    errno.ELOOP: N_("too many levels of links"),
+    errno.ELOOP: N_("it is a link"),
     errno.EMFILE: N_("too many open files"),
     errno.EIO: N_("input/output error"),
     errno.EDQUOT: N_("disk quota exceeded"),

@@ -34,6 +34,7 @@ from ptce_mono.render.facts import Fact, departement_label, pole_facts
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.pole_swot import PoleSwotQuadrant, pole_swot
+from ptce_mono.render.template_sandbox import DossierSandbox
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.dated import Person
@@ -260,7 +261,7 @@ def w3c_date(value: dt.date) -> str:
 
 
 def make_environment(project: Path) -> Environment:
-    env = Environment(
+    env = DossierSandbox(
         loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,

@@ -157,6 +157,9 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
     return value
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 class _NodeReader:
     def __init__(self, problems: ProblemList, line_offset: int) -> None:
         self.problems = problems
@@ -192,6 +195,19 @@ class _NodeReader:
             )
             return None
         if isinstance(node, yaml.ScalarNode):
+            control = _CONTROL.search(str(node.value))
+            if control:
+                # Written as an escape in quotes (`"\e[31m"`): no table, terminal or XML report
+                # can print it.
+                self.problems.error(
+                    self.pos(node),
+                    "control-character",
+                    _("this value holds a control character ({code}), which cannot be printed").format(
+                        code=f"U+{ord(control.group()):04X}"
+                    ),
+                    _("Remove it; write a line break as a new line of a `|` block."),
+                )
+                return None
             return Scalar(str(node.value), self.pos(node), quoted=node.style in ("'", '"'))
         if isinstance(node, yaml.SequenceNode):
             items = [self.read(child, depth + 1) for child in node.value]
