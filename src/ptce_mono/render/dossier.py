@@ -13,6 +13,7 @@ places the cross-case analysis there without changing the page structure.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,6 +25,7 @@ from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.check.citations import cited_keys
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
@@ -31,8 +33,11 @@ from ptce_mono.render.citations import Reference, RenderedCitations, chapter_ref
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
+from ptce_mono.render.pole_swot import PoleSwotQuadrant, pole_swot
+from ptce_mono.render.template_sandbox import DossierSandbox
 from ptce_mono.render.typography import french_html
 from ptce_mono.sources.config import DossierConfig
+from ptce_mono.sources.dated import Person
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import template_folders
@@ -42,6 +47,12 @@ MONTHS = (
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
+GAP_LABEL = "Les sources ne documentent pas ce point :"
+# A reason that says it itself: « Les sources consultées ne… », « Aucune source ne… », « Les
+# documents disponibles… ».
+_NAMES_THE_SOURCES = re.compile(
+    r"^\W*(?:(?:les|la|le|l['’]|aucune?|ces|cette|nos)\s*)?(?:sources?|documents?)\b", re.IGNORECASE
+)
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -62,12 +73,28 @@ def french_month(value: str | dt.date) -> str:
 
 
 @dataclass(frozen=True)
+class GapNote:
+    """What the sources do not document, as printed: the reason, after a label unless the reason
+    already opens on the sources (« Les sources consultées ne… » is not said twice)."""
+
+    reason: str
+    label: str = GAP_LABEL
+
+    @classmethod
+    def of(cls, reason: str) -> GapNote:
+        return cls(reason, "" if _NAMES_THE_SOURCES.match(reason) else GAP_LABEL)
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.reason}" if self.label else self.reason
+
+
+@dataclass(frozen=True)
 class RenderedSection:
     id: str
     anchor: str
     title: str
     html: str
-    gaps: tuple[str, ...]
+    gaps: tuple[GapNote, ...]
 
 
 @dataclass
@@ -82,12 +109,13 @@ class Chapter:
     location: dict[str, Any]
     motto: dict[str, str] | None
     facts: list[Fact]
-    interviewees: list[dict[str, str]]
+    interviewees: list[Person]
     sections: list[RenderedSection]
     authors: list[str]
     date_written: str
     sources: list[dict[str, str]]  # the front matter's sources written out in full
     references: list[Reference] = field(default_factory=list)  # bibliography entries
+    swot: list[PoleSwotQuadrant] = field(default_factory=list)  # the pole's own, closing it
 
 
 @dataclass(frozen=True)
@@ -131,15 +159,19 @@ class RenderedDossier:
 
 
 def chapter_for(
-    monograph: Monograph, number: str, grid: Grid, citations: RenderedCitations | None = None
+    monograph: Monograph,
+    number: str,
+    grid: Grid,
+    citations: RenderedCitations | None = None,
+    swot: bool = True,
 ) -> Chapter:
     meta = monograph.meta
     location: dict[str, Any] = meta.get("location") or {}
     region = location.get("region_study")
     people = list(meta.get("interviewees") or [])
-    facts = pole_facts(meta)
     order = grid.section_ids
     cite = citations.cite_function(f"{monograph.id}--") if citations else None
+    facts = pole_facts(meta, cite)
     sections = [
         RenderedSection(
             section.id,
@@ -148,13 +180,18 @@ def chapter_for(
             render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
             if section.words
             else "",
-            tuple(gap.reason for gap in section.gaps),
+            tuple(GapNote.of(gap.reason) for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
         if section.id is not None
     ]
     motto = meta.get("motto")
     name = monograph.name
+    quote = (
+        functools.partial(citations.text_with_citations, anchor_prefix=f"{monograph.id}--")
+        if citations
+        else None
+    )
     return Chapter(
         number=number,
         pole=monograph.id,
@@ -173,10 +210,11 @@ def chapter_for(
         sources=[s for s in meta.get("sources") or [] if not s.get("key")],
         references=chapter_references(
             monograph.id,
-            (use.key for section in monograph.sections for use in section.citations.uses),
+            (use.key for use in cited_keys(monograph)),
             [s for s in meta.get("sources") or [] if s.get("key")],
             citations,
         ),
+        swot=pole_swot(meta, grid, quote) if swot else [],
     )
 
 
@@ -223,7 +261,7 @@ def w3c_date(value: dt.date) -> str:
 
 
 def make_environment(project: Path) -> Environment:
-    env = Environment(
+    env = DossierSandbox(
         loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -299,7 +337,9 @@ def render_dossier(
     `annexes_html` adds the annexes after it; their h1/h2 with ids join the Sommaire.
     """
     env = env or make_environment(project)
-    chapters = [chapter_for(m, f"2.{i}", grid, citations) for i, m in enumerate(monographs, 1)]
+    chapters = [
+        chapter_for(m, f"2.{i}", grid, citations, config.case_study_swot) for i, m in enumerate(monographs, 1)
+    ]
     model = DossierModel(
         config=config,
         grid=grid,
