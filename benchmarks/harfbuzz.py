@@ -8,8 +8,11 @@ into `build/bench/harfbuzz-subset/` (kept for the next run). The package's versi
 the installed `libharfbuzz0b`, which it must match.
 
 Where the copy cannot be made (no apt, no network, another distribution), the configuration with
-the library is left out and the bench says why; where the library is installed system-wide, the
-configuration without it cannot be made by a library path and is left out the same way.
+the library is left out and the bench says why. Where the library is installed system-wide, the
+configuration without it is made by a library path too: it points at a folder holding an empty
+file of the library's name, which the dynamic loader finds first and refuses ("file too short")
+without looking further, so WeasyPrint finds no subsetter and falls back to fontTools, as on a
+machine without the package.
 """
 
 from __future__ import annotations
@@ -67,13 +70,23 @@ def _private_copy(folder: Path) -> tuple[Path | None, str]:
     return (found[0].parent.resolve(), "") if found else (None, f"{PACKAGE} holds no {LIBRARY}")
 
 
+def _hidden(folder: Path) -> dict[str, str]:
+    """The environment in which the installed library is not found (an empty decoy before it)."""
+    decoy = folder / "hidden"
+    decoy.mkdir(parents=True, exist_ok=True)
+    (decoy / LIBRARY).write_bytes(b"")
+    path = ":".join(p for p in (str(decoy.resolve()), os.environ.get("LD_LIBRARY_PATH", "")) if p)
+    return {"LD_LIBRARY_PATH": path}
+
+
 def configurations(folder: Path) -> tuple[list[Configuration], list[str]]:
     """The configurations this machine can measure, and a line for each it cannot."""
     if _weasyprint_finds_it({}):
-        return [Configuration(f"with {PACKAGE} (installed)")], [
-            f"without {PACKAGE}: left out, the library is installed system-wide "
-            "(a library path cannot hide it)"
-        ]
+        with_it = Configuration(f"with {PACKAGE} (installed)")
+        hidden = _hidden(folder)
+        if _weasyprint_finds_it(hidden) is False:
+            return [Configuration(f"without {PACKAGE} (installed, hidden)", hidden), with_it], []
+        return [with_it], [f"without {PACKAGE}: left out, the installed library could not be hidden"]
     found = [Configuration(f"without {PACKAGE}")]
     copy, why = _private_copy(folder)
     if copy is None:

@@ -270,7 +270,7 @@ def bench_build(work: Path, runs: int, configs: list[Configuration]) -> list[Res
 
 
 def _slug(config: Configuration) -> str:
-    return "with" if config.name.startswith("with") else "without"
+    return "without" if config.name.startswith("without") else "with"
 
 
 def _settings(project: Path) -> None:
