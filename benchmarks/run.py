@@ -448,16 +448,22 @@ def main() -> None:
     print("font-subsetting configurations: " + "; ".join(c.name for c in configs))
     for line in left_out:
         print(line)
-    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    # Each scenario's table as soon as it is measured: a long run stopped halfway keeps what it had.
     with tempfile.TemporaryDirectory(prefix="ptce-bench-") as tmp:
-        results = [r for name in args.scenarios for r in SCENARIOS[name](Path(tmp), args.runs, configs)]
-    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        for name in args.scenarios:
+            _print(SCENARIOS[name](Path(tmp), args.runs, configs))
+            print(f"load average after {name}: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+
+
+def _print(results: list[Result]) -> None:
     width = max(len(r.scenario) for r in results)
     print(f"{'scenario'.ljust(width)}  median s   min s   max s  CPU s  largest MiB  all MiB  note")
     for r in results:
         print(
             f"{r.scenario.ljust(width)}  {r.median:8.3f} {min(r.runs):7.3f} {max(r.runs):7.3f} "
-            f"{r.median_cpu:6.1f} {r.peak_mib:12.0f} {r.total_mib:8.0f}  {r.note}"
+            f"{r.median_cpu:6.1f} {r.peak_mib:12.0f} {r.total_mib:8.0f}  {r.note}",
+            flush=True,
         )
 
 
