@@ -122,6 +122,9 @@ def _memory_probe(command: Command) -> tuple[float, float]:
         check=False,
     )
     largest, total = (float(v) for v in (probe.stdout.split() or ["0", "0"]))
+    print(
+        f"  memory: {' '.join(command.args[1:])}: largest {largest:.0f} MiB, all {total:.0f} MiB", flush=True
+    )
     return largest, total
 
 
@@ -157,6 +160,8 @@ def timed_side_by_side(commands: list[Command], runs: int) -> list[Measured]:
             seconds, used = _timed(command)
             wall.append(seconds)
             cpu.append(used)
+            # Each run as it ends: a long invocation stopped halfway keeps what it measured.
+            print(f"  run: {' '.join(command.args[1:])}: {seconds:.2f} s, CPU {used:.2f} s", flush=True)
     return [
         (wall, *_memory_probe(command), cpu) for command, wall, cpu in zip(commands, walls, cpus, strict=True)
     ]
