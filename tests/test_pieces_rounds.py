@@ -35,7 +35,9 @@ def _rounds(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return write_project(tmp_path / "project", {**FILES, "templates/dossier.css": CSS.read_text(encoding="utf-8")})
+    return write_project(
+        tmp_path / "project", {**FILES, "templates/dossier.css": CSS.read_text(encoding="utf-8")}
+    )
 
 
 def _recolour(project: Path, colour: str) -> None:
@@ -62,6 +64,11 @@ def test_a_build_that_knows_the_extents_typesets_each_piece_once(
     assert _rounds(caplog) == (0, 1)
     one_pass = build_dossier(project, tmp_path / "one-pass", single_pass=True).pdf
     assert_same_pages(one_pass, again.pdf)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="ptce_mono.typeset"):
+        two_rounds = build_dossier(project, tmp_path / "no-record", jobs=2).pdf  # no record there
+    assert _rounds(caplog) == (1, 1)
+    assert two_rounds.read_bytes() == again.pdf.read_bytes()  # the same file, byte for byte
 
 
 def test_a_wrong_record_costs_a_round_not_a_wrong_page(
@@ -86,6 +93,8 @@ def test_a_wrong_record_costs_a_round_not_a_wrong_page(
     assert _rounds(caplog) == (0, 2)
     one_pass = build_dossier(project, tmp_path / "one-pass", single_pass=True).pdf
     assert_same_pages(one_pass, again.pdf)
+    two_rounds = build_dossier(project, tmp_path / "no-record", jobs=2).pdf
+    assert two_rounds.read_bytes() == again.pdf.read_bytes()
 
 
 def test_laying_out_without_margin_boxes_finds_the_same_extents(project: Path) -> None:
