@@ -160,7 +160,7 @@ def build_dossier(
         edition = edition_datetime(config)
         # One pass or pieces: the same pages, not the same bytes; either keeps only its own output.
         build_kind = f"{'single-pass' if single_pass else ''}\0{edition.isoformat()}"
-        key = fingerprint(project.resolve(), drafts, extra, build_kind)
+        key = fingerprint(project.resolve(), drafts, extra, build_kind, out_dir.resolve())
         record = None if force else read_build_record(out_dir, key, name)
         if record is not None:
             recorded = record["report"]

