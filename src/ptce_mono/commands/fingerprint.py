@@ -139,8 +139,9 @@ def read_build_record(out_dir: Path, key: str, edition: str = "dossier") -> dict
 def recorded_pieces(out_dir: Path, edition: str = "dossier") -> dict[str, Any]:
     """The extents of the last build's pieces (page count, pages of their anchors), whatever
     has changed since: the next build takes them as guesses, and checks them."""
-    try:
-        record = json.loads(_record_path(out_dir, edition).read_text(encoding="utf-8"))
+    path = _record_path(out_dir, edition)
+    try:  # read the safe way: a regular file of bounded size, never a pipe that would block
+        record = json.loads(read_bytes(path.absolute(), out_dir.absolute(), MAX_SOURCE_BYTES))
     except (OSError, ValueError):
         return {}
     pieces = record.get("pieces") if isinstance(record, dict) else None
