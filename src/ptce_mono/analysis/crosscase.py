@@ -18,7 +18,7 @@ from ptce_mono.analysis.typology import (
     TypologyTable,
     typology_table,
 )
-from ptce_mono.analysis.values import NOT_DOCUMENTED, display
+from ptce_mono.analysis.values import NOT_DOCUMENTED, display, location_of
 from ptce_mono.check.validate import GAP, MISSING, WRITTEN, section_state
 from ptce_mono.sources.citekeys import strip_citations
 from ptce_mono.sources.grid import SWOT_QUADRANTS, Grid
@@ -155,7 +155,7 @@ class CrossCase:
 
 
 def _pole(m: Monograph) -> Pole:
-    location = m.meta.get("location") or {}
+    location = location_of(m.meta)
     return Pole(
         m.id,
         m.name,

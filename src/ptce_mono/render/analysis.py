@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from ptce_mono.analysis.crosscase import QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
+from ptce_mono.analysis.values import location_of
 from ptce_mono.render.figures import MapPoint, pole_map, pole_map_alt
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
@@ -52,7 +53,7 @@ def pole_map_html(monographs: list[Monograph]) -> str:
     """The map of the printed poles, each marked with its chapter number (2.1, 2.2...)."""
     points = []
     for index, m in enumerate(monographs, 1):
-        location = m.meta.get("location") or {}
+        location = location_of(m.meta)
         points.append(
             MapPoint(f"2.{index}", m.name, str(location.get("departement", "")), location.get("coordinates"))
         )

@@ -23,7 +23,7 @@ from jinja2 import ChoiceLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
-from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
@@ -134,7 +134,7 @@ def chapter_for(
     monograph: Monograph, number: str, grid: Grid, citations: RenderedCitations | None = None
 ) -> Chapter:
     meta = monograph.meta
-    location: dict[str, Any] = meta.get("location") or {}
+    location: dict[str, Any] = location_of(meta)
     region = location.get("region_study")
     people = list(meta.get("interviewees") or [])
     facts = pole_facts(meta)

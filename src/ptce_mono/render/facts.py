@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
 from ptce_mono.render.figures import departement_name
 from ptce_mono.sources.fields import Count, Unknown
 
@@ -81,7 +81,7 @@ def funding_fact(funding: dict[str, Any]) -> Fact:
 
 def pole_facts(meta: dict[str, Any]) -> list[Fact]:
     """The box's facts, short ones first (two by two), then those printed across the box."""
-    location: dict[str, Any] = meta.get("location") or {}
+    location: dict[str, Any] = location_of(meta)
     region, today = location.get("region_study"), location.get("region_today")
     where = (location.get("commune"), departement_label(location.get("departement")))
     place = ", ".join(x for x in where if x)
