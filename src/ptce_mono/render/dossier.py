@@ -29,6 +29,7 @@ from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
 from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
+from ptce_mono.render.linebreaks import spaces_open_runs
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_markdown
 from ptce_mono.render.typography import french_html
@@ -316,7 +317,7 @@ def render_dossier(
     body = env.get_template("partials/body.html").render(context)
     toc = table_of_contents(body)
     page = env.get_template("dossier.html").render(context, body=Markup(body), toc=toc)
-    return RenderedDossier(french_html(page), model, toc)
+    return RenderedDossier(spaces_open_runs(french_html(page)), model, toc)
 
 
 __all__ = [
