@@ -7,12 +7,13 @@ import html
 from collections.abc import Callable
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ptce_mono.analysis.crosscase import QUADRANT_TITLES, CrossCase
+from ptce_mono.analysis.crosscase import MISSING, QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
 from ptce_mono.analysis.values import location_of
 from ptce_mono.render.figures import MapPoint, pole_map, pole_map_alt
+from ptce_mono.render.markdown import render_inline
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -27,11 +28,18 @@ def render_analysis(
     grid: Grid,
     editorial: dict[str, str],
     number: int = 3,
-    cite: Callable[[str], Markup] | None = None,
+    cite: Callable[[str], str] | None = None,
+    drafts: int = 0,
 ) -> tuple[str, str]:
     """HTML of part `number` and of the annexes. `editorial` holds rendered HTML per part;
-    `cite` turns a SWOT statement's citations into HTML (without it, they print as written)."""
+    `cite` turns a citation into HTML, in the SWOT statements, the options and the annex's
+    summaries, all read as one line of Markdown (without it, citations print as written).
+    `drafts` is how many of the poles analysed are drafts: a review edition says so."""
     pole_names = {p.id: p.short_name for p in model.poles}
+
+    def absent_from(section: str) -> set[str]:
+        return {p.id for p in model.poles if model.matrix.cell(p.id, section).state == MISSING}
+
     context = {
         "model": model,
         "options": options,
@@ -42,7 +50,10 @@ def render_analysis(
         "quadrant_titles": QUADRANT_TITLES,
         "tows_titles": TOWS_QUADRANTS,
         "state_labels": STATE_LABELS,
-        "cite": cite or escape,
+        "pole_numbers": {p.id: f"2.{index}" for index, p in enumerate(model.poles, 1)},
+        "absent_from": absent_from,
+        "drafts": drafts,
+        "inline": lambda text: Markup(render_inline(str(text), cite)),
     }
     part = env.get_template("partials/analysis.html").render(context)
     annexes = env.get_template("partials/annexes.html").render(context)
