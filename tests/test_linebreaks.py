@@ -82,6 +82,14 @@ def test_a_statement_does_not_leave_its_first_word_alone(templates: Path) -> Non
         ("<li>texte <em>a</em>\n  </li>", "<li>texte<em> a</em>\n  </li>"),
         ("<p>p.\u00a0<span>8–9</span></p>", "<p>p.<span>\u00a08–9</span></p>"),
         (
+            '<p>p.\u00a0<span class="range">8–9</span></p>',
+            '<p>p.<span>\u00a0</span><span class="range">8–9</span></p>',
+        ),
+        (
+            '<td>aujourd’hui <span class="nom nom-lie">Hauts-de-France</span></td>',
+            '<td>aujourd’hui<span> </span><span class="nom nom-lie">Hauts-de-France</span></td>',
+        ),
+        (
             '<p>Titre <span class="draft-tag">brouillon</span></p>',
             '<p>Titre<span> </span><span class="draft-tag">brouillon</span></p>',
         ),

@@ -27,12 +27,14 @@ from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
-from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
+from ptce_mono.render.citations import RenderedCitations
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
 from ptce_mono.render.linebreaks import spaces_open_runs
 from ptce_mono.render.loader import template_loaders
-from ptce_mono.render.markdown import TooDeep, render_markdown
-from ptce_mono.render.typography import french_html
+from ptce_mono.render.markdown import TooDeep, render_inline, render_markdown
+from ptce_mono.render.references import Reference, chapter_references
+from ptce_mono.render.typography import french_html, french_text, proper_names
+from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
@@ -42,6 +44,9 @@ MONTHS = (
     *("janvier", "février", "mars", "avril", "mai", "juin"),
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
+NAMED_POLES = 12
+# What the right-hand running head holds in one line beside the part's name (docs/styling.md).
+RUNNING_HEAD_CHARACTERS = 56
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
 
 
@@ -68,7 +73,7 @@ class RenderedSection:
     anchor: str
     title: str
     html: str
-    gaps: tuple[str, ...]
+    gaps: tuple[Markup, ...]  # each gap's reason, as HTML
 
 
 @dataclass
@@ -80,6 +85,7 @@ class Chapter:
     short_name: str
     title: str  # "Pôle Sud Aquitain (Aquitaine)"
     draft: bool
+    running_head: str  # "2.1. Pôle Sud Aquitain", on one line: the pages after the study's first
     location: dict[str, Any]
     motto: dict[str, str] | None
     facts: list[Fact]
@@ -120,8 +126,20 @@ class DossierModel:
         return {c.pole: c.short_name for c in self.chapters}
 
     @property
+    def pole_numbers(self) -> dict[str, str]:
+        return {c.pole: c.number for c in self.chapters}
+
+    @property
     def has_drafts(self) -> bool:
         return any(c.draft for c in self.chapters)
+
+    @property
+    def draft_count(self) -> int:
+        return sum(1 for c in self.chapters if c.draft)
+
+    @property
+    def region_count(self) -> int:
+        return len({c.location.get("region_study") for c in self.chapters} - {None})
 
 
 @dataclass
@@ -149,7 +167,7 @@ def chapter_for(
             render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
             if section.words
             else "",
-            tuple(gap.reason for gap in section.gaps),
+            tuple(Markup(render_inline(gap.reason, cite)) for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
         if section.id is not None
@@ -164,6 +182,9 @@ def chapter_for(
         short_name=str(meta.get("short_name") or name),
         title=f"{name} ({region})" if region else name,
         draft=not monograph.is_published,
+        running_head=running_head(
+            f"{'' if monograph.is_published else 'Brouillon · '}{number}. {meta.get('short_name') or name}"
+        ),
         location=location,
         motto=motto if isinstance(motto, dict) and motto.get("text") else None,
         facts=facts,
@@ -171,14 +192,18 @@ def chapter_for(
         sections=sections,
         authors=[str(a) for a in meta.get("authors") or []],
         date_written=french_month(str(meta.get("date_written") or "")) or NOT_DOCUMENTED,
-        sources=[s for s in meta.get("sources") or [] if not s.get("key")],
+        sources=[] if citations else [s for s in meta.get("sources") or [] if not s.get("key")],
         references=chapter_references(
-            monograph.id,
-            (use.key for section in monograph.sections for use in section.citations.uses),
-            [s for s in meta.get("sources") or [] if s.get("key")],
-            citations,
+            monograph.id, cited_keys(monograph), list(meta.get("sources") or []), citations
         ),
     )
+
+
+def cited_keys(monograph: Monograph) -> list[str]:
+    """The keys a case study cites: in its sections' text and in their gaps' reasons."""
+    keys = [use.key for section in monograph.sections for use in section.citations.uses]
+    reasons = (gap.reason for section in monograph.sections for gap in section.gaps)
+    return keys + [key for reason in reasons for span in citation_spans(reason) for key in span.keys]
 
 
 def read_editorial_text(path: Path, project: Path) -> str:
@@ -211,6 +236,35 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
+
+
+def in_words(number: int, gender: str = "m") -> str:
+    """A number of the running text as French typography writes it: in words below ten
+    (`une` for a feminine one), in figures from ten on."""
+    if 0 <= number < len(UNITS):
+        return "une" if number == 1 and gender == "f" else UNITS[number]
+    return french_text(f"{number:,}".replace(",", " "))
+
+
+_LINKING_WORDS = frozenset(
+    {"à", "au", "aux", "d’", "de", "des", "du", "en", "et", "l’", "la", "le", "les", "n°", "ou", "sur"}
+)
+
+
+def running_head(text: str, limit: int = RUNNING_HEAD_CHARACTERS) -> str:
+    """`text` as a running head prints it: French typography (it is an attribute, which the last
+    pass does not touch), cut after a word and marked « … » when longer than `limit` characters."""
+    text = french_text(" ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].rsplit(" ", 1)[0].split(" ")
+    while len(words) > 1 and (words[-1].lower() in _LINKING_WORDS or words[-1].endswith("’")):
+        words.pop()  # « … de l’Agglomération » cut after « de » would end on « de »
+    cut = " ".join(words).rstrip(" ,;:–—-(")
+    return f"{cut}\u00a0…" if cut else text[: limit - 1] + "…"
+
+
 def upper_first(value: str) -> str:
     """`désindustrialisé` -> `Désindustrialisé`, leaving `SCIC` as it is (unlike `capitalize`)."""
     return value[:1].upper() + value[1:]
@@ -236,6 +290,12 @@ def make_environment(project: Path) -> Environment:
     env.filters["departement"] = departement_label
     env.filters["upper_first"] = upper_first
     env.filters["w3c_date"] = w3c_date
+    env.filters["in_words"] = in_words
+    env.filters["typography"] = french_text
+    # Up to this many case studies, the cover and the typology tables name the poles; beyond,
+    # they give their number and the number of their case study (docs/styling.md).
+    env.globals["cover_names"] = NAMED_POLES
+    env.globals["named_poles"] = NAMED_POLES
     return env
 
 
@@ -278,6 +338,18 @@ def table_of_contents(body: str) -> list[TocEntry]:
     return collector.entries
 
 
+def corpus_names(monographs: list[Monograph]) -> frozenset[str]:
+    """The proper names of the corpus that the dossier never hyphenates: poles, places, carriers,
+    the people interviewed."""
+    texts: list[str] = []
+    for m in monographs:
+        location = location_of(m.meta)
+        people = [str(p.get("name", "")) for p in m.meta.get("interviewees") or [] if isinstance(p, dict)]
+        texts += [m.name, str(m.meta.get("short_name") or ""), str(m.meta.get("carrier") or ""), *people]
+        texts += [str(v) for v in location.values() if isinstance(v, str)]
+    return proper_names(texts)
+
+
 def render_dossier(
     project: Path,
     config: DossierConfig,
@@ -317,7 +389,7 @@ def render_dossier(
     body = env.get_template("partials/body.html").render(context)
     toc = table_of_contents(body)
     page = env.get_template("dossier.html").render(context, body=Markup(body), toc=toc)
-    return RenderedDossier(spaces_open_runs(french_html(page)), model, toc)
+    return RenderedDossier(spaces_open_runs(french_html(page, corpus_names(monographs))), model, toc)
 
 
 __all__ = [

@@ -10,9 +10,10 @@ element (a citation, a link, an emphasis) ends on a letter, and its space opens 
 where the line may break just as well. The report and its reproduction: docs/weasyprint-trailing-space.md.
 
 The space keeps its kind (a no-break space stays one). Before a block boundary a collapsible
-space is dropped: CSS removes it at a line's end anyway. Before an element with a border or a
-background (a draft tag, code), the space goes into a bare `<span>` of its own rather than inside
-the decorated box.
+space is dropped: CSS removes it at a line's end anyway. The space goes inside an element only
+when that element is plain text (a link, an emphasis, a citation, a name): inside a box with a
+border or a background it would be drawn, inside a `nowrap` one (a range, a draft tag) the line
+could no longer break there; it then goes into a bare `<span>` of its own.
 """
 
 from __future__ import annotations
@@ -26,19 +27,21 @@ _LEADING = re.compile(r"^[ \t\r\n]*")
 _COLLAPSIBLE = frozenset(" \t\r\n")
 # Elements whose text is not laid out as text (or is verbatim): nothing inside is touched.
 _VERBATIM = frozenset({"pre", "script", "style", "svg", "math", "textarea", "title", "head"})
-# Elements that are decorated boxes: a space inside would be drawn in their border or background.
-_DECORATED = frozenset({"code", "kbd", "samp", "var", "mark", "button"})
-_DECORATED_CLASSES = ("draft-tag",)
 # Inline elements: a run of text goes on through them.
 _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "q", "s", "small", "span"}
     | {"strong", "sub", "sup", "time", "u", "ins", "del", "font", "label", "output"}
-    | _DECORATED
+    | {"code", "kbd", "samp", "var", "mark"}
 )
+# Elements a space may go into: their text is laid out as the text around it.
+_PLAIN = frozenset({"a", "b", "cite", "em", "i", "q", "small", "strong", "span"})
+_PLAIN_CLASSES = frozenset({"citation", "nom"})
+_CLASS = re.compile(r'\sclass="([^"]*)"')
 
 
-def _decorated(tag: str, name: str) -> bool:
-    return name in _DECORATED or any(f'"{c}' in tag or f" {c}" in tag for c in _DECORATED_CLASSES)
+def _plain(tag: str, name: str) -> bool:
+    classes = _CLASS.search(tag)
+    return name in _PLAIN and (classes is None or set(classes.group(1).split()) <= _PLAIN_CLASSES)
 
 
 def spaces_open_runs(markup: str) -> str:
@@ -75,7 +78,7 @@ def _move(pieces: list[str], index: int, space: str) -> None:
                 if collapsible:  # a block boundary: the space would end a line, CSS drops it
                     pieces[index] = pieces[index][: -len(space)]
                 return
-            if not name or name.group(1) or not _decorated(piece, tag):
+            if not name or name.group(1) or _plain(piece, tag):
                 continue
             pieces[index] = pieces[index][: -len(space)]
             pieces[position] = f"<span>{' ' if collapsible else space}</span>" + piece
