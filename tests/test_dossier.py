@@ -7,7 +7,6 @@ from dicts (with drafts), and that fixture again to check that builds are byte-i
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -16,19 +15,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
 
+from editions import Built, build_edition
 from ptce_mono import load_grid
 from ptce_mono.check.report import format_text
 from ptce_mono.check.validate import check_paths
 from ptce_mono.cli import main
-from ptce_mono.commands.build import BuildReport, build_dossier
-from ptce_mono.core.errors import CorpusError, SandboxViolation
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.core.errors import SandboxViolation
 from ptce_mono.render.typography import french_text
 from ptce_mono.typeset.engine import SandboxFetcher
 
 from monograph_factory import WORDS, monograph_text, pdf_outline, write_project
-from pdf_reading import page_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,36 +61,6 @@ FIXTURE_FILES = {
 }
 
 
-@dataclass
-class Built:
-    project: Path
-    report: BuildReport
-    pages: list[str]  # one string per page, one line per printed line
-    reader: PdfReader
-    weasyprint_warnings: list[str]
-
-    def text(self) -> str:
-        return "\n".join(self.pages)
-
-
-def _build(project: Path, out: Path, drafts: bool | None = None) -> Built:
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        report = build_dossier(project, out, drafts=drafts)
-    except CorpusError as exc:
-        pytest.fail(f"the corpus of {project} does not build:\n{format_text(exc.problems)}")
-    finally:
-        logger.removeHandler(handler)
-    warnings = [
-        r.getMessage() for r in records if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
-    ]
-    return Built(project, report, page_texts(report.pdf), PdfReader(report.pdf), warnings)
-
-
 @pytest.fixture(scope="session")
 def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_project(tmp_path_factory.mktemp("fixture"), FIXTURE_FILES)
@@ -100,19 +68,7 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_build(fixture_project: Path) -> Built:
-    return _build(fixture_project, fixture_project / "build", drafts=True)
-
-
-@pytest.fixture(scope="session")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped project (settings, bibliography, editorial texts, monographs), built as `make dossier` does."""
-    project = tmp_path_factory.mktemp("shipped")
-    for name in ("dossier.yaml", "references.bib"):
-        shutil.copy(ROOT / name, project)
-    for folder in ("editorial", "monographs"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, project / folder)
-    return _build(project, project / "build")
+    return build_edition(fixture_project, fixture_project / "build", drafts=True)
 
 
 def plain(text: str) -> str:
