@@ -20,6 +20,7 @@ from ptce_mono.proof.reading import HEADING_TYPES, Line, Page, Proof
 LOOSE_SPACE = 1.0  # in ems: about three times a justified line's usual word space
 SHORT_PAGE = 2  # lines
 TOLERANCE = 1.0  # points: what a glyph may stick out of the text block (its side bearings)
+HEIGHT_ALLOWANCE = 0.2  # of the font size: the font's ascent and descent beyond a tight line
 RUNNING_TEXT = frozenset({"P", "LBody", "BlockQuote", "Note"})
 
 _RAW_CITATION = re.compile(r"\[-?@[\w]|(?<![\w.@/])@[A-Za-z][\w:-]*\d{2,4}\b")
@@ -29,6 +30,7 @@ _RANGE_END = re.compile(r"\d[–-]$")
 _COUNT = re.compile(r"(?<![\d/.,])(\d+)\s?/\s?(\d+)(?![\d/.,]\d)")
 _STRAIGHT = re.compile("['\"]")
 _ADDRESS = re.compile(r"://|www\.|@|\\")
+_NUMBERING = re.compile(r"^(?:\d+\.)+$|^[A-Z]\.$")
 
 Check = Callable[[Proof, PageGeometry, Locator], Iterator[Finding]]
 
@@ -55,13 +57,22 @@ def ink_outside(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
         block = _block(proof, geometry, page)
         worst: dict[str, tuple[float, Line | None]] = {}
         for line in _content(page, block, proof.tagged):
+            if (
+                block.left <= line.left
+                and line.right <= block.right
+                and block.top <= line.top
+                and line.bottom <= block.bottom
+            ):
+                continue  # the whole line is inside: no glyph of it can be out
             for glyph in line.glyphs:
-                left, top, right, bottom = glyph.ink
+                # A glyph's box has the font's whole height: a large heading's may rise above
+                # its line box by a fifth of its size without any ink outside.
+                rise = HEIGHT_ALLOWANCE * glyph.size
                 for side, amount in (
-                    ("right", right - block.right),
-                    ("left", block.left - left),
-                    ("bottom", bottom - block.bottom),
-                    ("top", block.top - top),
+                    ("right", glyph.right - block.right),
+                    ("left", block.left - glyph.left),
+                    ("bottom", glyph.bottom - rise - block.bottom),
+                    ("top", block.top - glyph.top - rise),
                 ):
                     if amount > TOLERANCE and amount > worst.get(side, (0.0, None))[0]:
                         worst[side] = (amount, line)
@@ -86,6 +97,37 @@ def ink_outside(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
                 excerpt(where_line.text) if where_line else _("a rule or a border"),
                 where(page.number, where_line.top if where_line else 0.0),
             )
+
+
+def overlapping_text(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterator[Finding]:
+    """Text of one block drawn over another's: a word too long for its table column runs into
+    the next one. Two lines of different blocks side by side must not share any width."""
+    for page in proof.pages:
+        overlap = _first_overlap(sorted(page.lines, key=lambda line: line.top))
+        if overlap is not None:
+            left, right = sorted(overlap, key=lambda line: line.left)
+            yield Finding(
+                "overlapping-text",
+                page.number,
+                _("text runs over the text beside it (a column too narrow for a word)"),
+                f"{excerpt(left.text, 30)} / {excerpt(right.text, 30)}",
+                where(page.number, left.top),
+            )
+
+
+def _first_overlap(lines: list[Line]) -> tuple[Line, Line] | None:
+    """The first two lines, top to bottom, of different blocks that share both height and width."""
+    for index, line in enumerate(lines):
+        for other in lines[index + 1 :]:
+            if other.top >= line.bottom:
+                break
+            shared = min(line.bottom, other.bottom) - max(line.top, other.top)
+            height = min(line.bottom - line.top, other.bottom - other.top)
+            if other.block == line.block or shared < height / 2:
+                continue
+            if min(line.right, other.right) - max(line.left, other.left) > TOLERANCE:
+                return line, other
+    return None
 
 
 def raw_citations(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterator[Finding]:
@@ -154,7 +196,7 @@ def _fragments(page: Page) -> dict[int, _Fragment]:
             fragment.columns.add(round(cell_left[block.key]))
         if block.header:
             fragment.header_top = min(fragment.header_top or line.top, line.top)
-        elif block.kind == "TD" and (fragment.first_body is None or line.top < fragment.first_body.top):
+        elif block.kind != "Caption" and (fragment.first_body is None or line.top < fragment.first_body.top):
             fragment.first_body = line
     return fragments
 
@@ -295,6 +337,8 @@ def loose_lines(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
             ):
                 continue
             words = [w for w in line.words if w.text.strip(".…")]
+            if not words:
+                continue
             if len(words) == 1 and len(words[0].text) <= 3:
                 yield Finding(
                     "loose-line",
@@ -304,7 +348,9 @@ def loose_lines(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
                     where(page.number, line.top),
                 )
                 continue
-            gaps = [(b.left - a.right, a, b) for a, b in itertools.pairwise(words)]
+            # After a list's number (« 2.1. » in the Sommaire) stands a column, not a word space.
+            counted = words[1:] if _NUMBERING.match(words[0].text) else words
+            gaps = [(b.left - a.right, a, b) for a, b in itertools.pairwise(counted)]
             widest = max(gaps, default=None, key=lambda gap: gap[0])
             if widest and widest[0] > LOOSE_SPACE * line.size:
                 yield Finding(
@@ -318,6 +364,7 @@ def loose_lines(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
 
 CHECKS: list[Check] = [
     ink_outside,
+    overlapping_text,
     raw_citations,
     short_pages,
     headings_at_foot,

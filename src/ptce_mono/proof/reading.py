@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pikepdf
@@ -47,11 +48,10 @@ class Block:
 @dataclass(slots=True)
 class Glyph:
     char: str
-    left: float  # the advance box, as the line sets it
+    left: float  # the glyph's box as its line sets it: its advance, the font's height
     top: float
     right: float
     bottom: float
-    ink: tuple[float, float, float, float]  # what is really drawn: left, top, right, bottom
     size: float  # the font size, in points
     block: Block | None  # None: the margin's (an artifact)
 
@@ -65,34 +65,37 @@ class Word:
 
 @dataclass
 class Line:
+    """One printed line of one block, its glyphs left to right; what is measured of it is
+    measured once (the checks ask for it many times)."""
+
     glyphs: list[Glyph]
 
     @property
     def block(self) -> Block | None:
         return self.glyphs[0].block
 
-    @property
+    @cached_property
     def left(self) -> float:
         return min(g.left for g in self.glyphs)
 
-    @property
+    @cached_property
     def right(self) -> float:
         return max(g.right for g in self.glyphs)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(g.top for g in self.glyphs)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(g.bottom for g in self.glyphs)
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes = sorted(g.size for g in self.glyphs)
         return sizes[len(sizes) // 2]
 
-    @property
+    @cached_property
     def words(self) -> list[Word]:
         words: list[list[Glyph]] = []
         previous: Glyph | None = None
@@ -100,15 +103,14 @@ class Line:
             if glyph.char.isspace():
                 previous = None
                 continue
-            apart = previous is None or glyph.left - previous.right > 0.12 * (glyph.bottom - glyph.top)
-            if apart:
+            if previous is None or glyph.left - previous.right > 0.12 * (glyph.bottom - glyph.top):
                 words.append([glyph])
             else:
                 words[-1].append(glyph)
             previous = glyph
         return [Word("".join(g.char for g in w), w[0].left, max(g.right for g in w)) for w in words]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
 
@@ -188,40 +190,39 @@ def _glyphs(page: pdfium.PdfPage, index: int, blocks: dict[tuple[int, int], Bloc
     height = page.get_height()
     textpage = page.get_textpage()
     raw = textpage.raw
-    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
-    loose = pdfium_c.FS_RECTF()
-    # The calls, looked up once: this loop runs for every glyph of the dossier.
-    generated, unicode, text_object = (
-        pdfium_c.FPDFText_IsGenerated,
-        pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_GetTextObject,
-    )
-    marked, loose_box, char_box = (
-        pdfium_c.FPDFPageObj_GetMarkedContentID,
+    box = pdfium_c.FS_RECTF()
+    # The calls, looked up once: this loop runs for every glyph of the dossier. What is the same
+    # for a whole text object (its marked content, its font size) is asked once per object.
+    text_object, marked = pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFPageObj_GetMarkedContentID
+    loose_box, font_size, address = (
         pdfium_c.FPDFText_GetLooseCharBox,
-        pdfium_c.FPDFText_GetCharBox,
+        pdfium_c.FPDFText_GetFontSize,
+        ctypes.addressof,
     )
-    font_size = pdfium_c.FPDFText_GetFontSize
-    lookup = blocks.get
+    objects: dict[int, tuple[float, Block | None]] = {}
     try:
+        # One character per index; those pdfium guesses (spaces and line ends between text
+        # objects) have no text object: the lines are made from the glyphs' positions.
+        characters = textpage.get_text_range(0, -1, errors="replace")
         glyphs = []
-        for char in range(pdfium_c.FPDFText_CountChars(raw)):
-            if generated(raw, char) == 1:
-                continue  # the spaces and line ends pdfium guesses: lines are made from positions
-            code = chr(unicode(raw, char))
+        for char, code in enumerate(characters):
             obj = text_object(raw, char)
-            loose_box(raw, char, loose)
-            char_box(raw, char, left, right, bottom, top)
+            if not obj:
+                continue
+            key = address(obj.contents)
+            known = objects.get(key)
+            if known is None:
+                known = objects[key] = (font_size(raw, char), blocks.get((index, marked(obj))))
+            loose_box(raw, char, box)
             glyphs.append(
                 Glyph(
                     "-" if code == _LINE_END_HYPHEN else code,
-                    loose.left,
-                    height - loose.top,
-                    loose.right,
-                    height - loose.bottom,
-                    (left.value, height - top.value, right.value, height - bottom.value),
-                    font_size(raw, char),
-                    lookup((index, marked(obj) if obj else -1)),
+                    box.left,
+                    height - box.top,
+                    box.right,
+                    height - box.bottom,
+                    known[0],
+                    known[1],
                 )
             )
         return glyphs
@@ -253,7 +254,11 @@ def _ink(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
     boxes = []
     # The page's own objects: a figure or a background drawn as a form counts as one box.
     for obj in page.get_objects(max_depth=1):
-        if obj.type not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+        if obj.type not in (
+            pdfium_c.FPDF_PAGEOBJ_PATH,
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_FORM,
+        ):
             continue
         left, bottom, right, top = obj.get_bounds()
         if (right - left) * (top - bottom) > _BACKGROUND_SHARE * width * height:
