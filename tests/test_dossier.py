@@ -114,11 +114,12 @@ def sommaire(built: Built) -> list[Entry]:
 
 
 def heading_page(built: Built, entry: Entry) -> int:
-    """The first page where the heading starts a line, the running header (first line) aside."""
+    """The first page where the heading starts a line (a running head starts with the part's
+    name in capitals: it never matches; an opening page has none)."""
     gap = r"\s+" if entry.number else r""
     start = re.compile(rf"^\s*{re.escape(entry.number)}{gap}{re.escape(entry.title[:25])}")
     for number, page in enumerate(built.pages, 1):
-        lines = [line for line in page.splitlines() if line.strip()][1:]
+        lines = [line for line in page.splitlines() if line.strip()]
         if number > 2 and any(start.match(line) for line in lines):
             return number
     raise AssertionError(f"heading {entry.label!r} not found")
@@ -139,16 +140,16 @@ def test_sommaire_page_numbers_are_where_the_headings_are(which: str, request: p
         "1.3. Typologie des PTCE",
         "2. Études de cas",
     ]
-    # the shipped project names a bibliography: its entries make a third annex
-    bibliography = ["C. Bibliographie"] if which == "shipped_build" else []
-    assert [e.label for e in entries][-7 - len(bibliography):] == [
+    # the shipped project names a bibliography: the works it cites make a second annex; no
+    # monograph is scored, so the référentiel has no annex
+    bibliography = ["B. Bibliographie"] if which == "shipped_build" else []
+    assert [e.label for e in entries][-6 - len(bibliography):] == [
         "3. Analyse globale des études de cas",
         "3.1. Atouts, faiblesses, opportunités et menaces",
         "3.2. Options stratégiques",
         "3.3. Éclairage sur la gouvernance et la coopération",
         "Annexes",
         "A. Matrice pôles × sections de la grille",
-        "B. Référentiel PTCE",
         *bibliography,
     ]
     for entry in entries:
@@ -178,7 +179,9 @@ def test_fixture_order_drafts_and_page_count(fixture_build: Built) -> None:
         ("2.3. Pôle pole-gamma (Aquitaine)", True),
     ]
     gamma = heading_page(fixture_build, next(e for e in sommaire(fixture_build) if e.number == "2.3."))
-    assert "Brouillon · 2.3." in fixture_build.pages[gamma - 1].splitlines()[0]
+    # Its opening page carries no running head; the page after it, the draft's.
+    assert fixture_build.pages[gamma - 1].splitlines()[0].startswith("2.3. Pôle pole-gamma")
+    assert "Brouillon · 2.3. Pôle pole-gamma" in fixture_build.pages[gamma].splitlines()[0]
 
 
 # -- what every page and the file carry ---------------------------------------------------------
@@ -190,7 +193,7 @@ def test_running_footer_and_header(fixture_build: Built) -> None:
         if number == 1:
             assert "page 1/" not in page  # the cover has no header or footer
             continue
-        assert "Équipe d'essai | Dossier de test | 2013-2014" in page
+        assert "Équipe d’essai | Dossier de test | 2013–2014 — édition de travail : un brouillon" in plain(page)
         assert re.search(rf"page {number}/{total}\s*$", page.rstrip()), number
     assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[2].splitlines()[0]
 
@@ -210,7 +213,7 @@ def test_fonts_are_source_serif_and_sans(which: str, request: pytest.FixtureRequ
 def test_metadata(fixture_build: Built) -> None:
     meta = fixture_build.reader.metadata
     assert meta is not None
-    assert meta.title == "Dossier d'essai"
+    assert meta.title == "Dossier d'essai — édition de travail, avec brouillons"  # it prints a draft
     assert meta.author == "Équipe d'essai"
     assert meta.subject == "Trois pôles pour éprouver la chaîne de publication"
     assert fixture_build.reader.trailer["/Root"]["/Lang"] == "fr"
@@ -246,7 +249,7 @@ def test_chapter_content(fixture_build: Built) -> None:
         'title="Les sources ne donnent pas d&#39;effectif.">non documenté</span>'
     ) in html
     assert "Date de rédaction : novembre 2026 ; rédaction : Comité éditorial." in text
-    assert "Document de référence, Éditeur, 2013-2014 (document)." in text
+    assert "Document de référence, 2013–2014. Document. Éditeur. Consultée, non citée dans le texte." in text
 
 
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
@@ -448,7 +451,7 @@ def test_options_governance_map_and_annexes_are_printed(shipped_build: Built) ->
     assert "SA UES" in governance and "du Seignanx" in governance
     annexes = part_text(shipped_build, "A. Matrice pôles", "zzz-end")
     assert annexes.count("Pôle Sud Aquitain") >= 11  # one row per grid section
-    assert "les sources n’en donnent pour aucun pôle" in annexes
+    assert "Référentiel PTCE" not in annexes  # no pole is scored: the annex is left out
     # the map is a vector figure on the page of part 1.1
     page = next(i for i, p in enumerate(shipped_build.pages) if "1.1. Les PTCE étudiés" in p and i > 1)
     xobjects = shipped_build.reader.pages[page]["/Resources"].get("/XObject") or {}

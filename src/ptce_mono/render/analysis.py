@@ -12,6 +12,7 @@ from markupsafe import Markup
 from ptce_mono.analysis.crosscase import MISSING, QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
 from ptce_mono.analysis.values import location_of
+from ptce_mono.render.dossier import with_house_style
 from ptce_mono.render.figures import MapPoint, pole_map, pole_map_alt
 from ptce_mono.render.markdown import render_inline
 from ptce_mono.sources.grid import Grid
@@ -55,6 +56,7 @@ def render_analysis(
         "drafts": drafts,
         "inline": lambda text: Markup(render_inline(str(text), cite)),
     }
+    with_house_style(env)
     part = env.get_template("partials/analysis.html").render(context)
     annexes = env.get_template("partials/annexes.html").render(context)
     return part, annexes

@@ -137,7 +137,8 @@ def _entries(refs: str) -> dict[str, str]:
             if depth == 0:
                 index = tag.start()
                 break
-        entries[start.group(1)] = " ".join(refs[start.end() : index].split())
+        # Only the markup's white space: the no-break spaces of the house style stay.
+        entries[start.group(1)] = re.sub(r"[ \t\r\n]+", " ", refs[start.end() : index]).strip()
     return entries
 
 
@@ -166,9 +167,14 @@ def render_citations(
         rendered = _render_cached(digest, items, style_text, tuple(citations))
     written: dict[str, str] = {}
     if sources:
+        # Sources of different case studies may share a title and a year: each is listed in its
+        # own case study, where no letter tells them apart.
+        plain_style = style_text.replace(
+            'disambiguate-add-year-suffix="true"', 'disambiguate-add-year-suffix="false"'
+        )
         items = json.dumps(_styled_items(list(sources)), ensure_ascii=False, sort_keys=True)
-        digest = hashlib.sha256("\0".join([items, style_text]).encode()).hexdigest()
-        written = _render_cached(digest, items, style_text, ()).entries
+        digest = hashlib.sha256("\0".join([items, plain_style]).encode()).hexdigest()
+        written = _render_cached(digest, items, plain_style, ()).entries
     # A new record: the one `_render_cached` returns is shared by every build of this process.
     return dataclasses.replace(
         rendered,

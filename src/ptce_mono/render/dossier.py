@@ -33,7 +33,7 @@ from ptce_mono.render.linebreaks import spaces_open_runs
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_inline, render_markdown
 from ptce_mono.render.references import Reference, chapter_references
-from ptce_mono.render.typography import french_html, french_text, proper_names
+from ptce_mono.render.typography import french_html, french_text, in_words, proper_names, running_head
 from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.grid import Grid
@@ -45,8 +45,6 @@ MONTHS = (
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
 NAMED_POLES = 12
-# What the right-hand running head holds in one line beside the part's name (docs/styling.md).
-RUNNING_HEAD_CHARACTERS = 56
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
 
 
@@ -236,35 +234,6 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
-
-
-def in_words(number: int, gender: str = "m") -> str:
-    """A number of the running text as French typography writes it: in words below ten
-    (`une` for a feminine one), in figures from ten on."""
-    if 0 <= number < len(UNITS):
-        return "une" if number == 1 and gender == "f" else UNITS[number]
-    return french_text(f"{number:,}".replace(",", " "))
-
-
-_LINKING_WORDS = frozenset(
-    {"à", "au", "aux", "d’", "de", "des", "du", "en", "et", "l’", "la", "le", "les", "n°", "ou", "sur"}
-)
-
-
-def running_head(text: str, limit: int = RUNNING_HEAD_CHARACTERS) -> str:
-    """`text` as a running head prints it: French typography (it is an attribute, which the last
-    pass does not touch), cut after a word and marked « … » when longer than `limit` characters."""
-    text = french_text(" ".join(text.split()))
-    if len(text) <= limit:
-        return text
-    words = text[: limit - 1].rsplit(" ", 1)[0].split(" ")
-    while len(words) > 1 and (words[-1].lower() in _LINKING_WORDS or words[-1].endswith("’")):
-        words.pop()  # « … de l’Agglomération » cut after « de » would end on « de »
-    cut = " ".join(words).rstrip(" ,;:–—-(")
-    return f"{cut}\u00a0…" if cut else text[: limit - 1] + "…"
-
-
 def upper_first(value: str) -> str:
     """`désindustrialisé` -> `Désindustrialisé`, leaving `SCIC` as it is (unlike `capitalize`)."""
     return value[:1].upper() + value[1:]
@@ -288,14 +257,19 @@ def make_environment(project: Path) -> Environment:
     env.filters["month"] = french_month
     env.filters["css_string"] = css_string
     env.filters["departement"] = departement_label
-    env.filters["upper_first"] = upper_first
     env.filters["w3c_date"] = w3c_date
-    env.filters["in_words"] = in_words
-    env.filters["typography"] = french_text
+    return with_house_style(env)
+
+
+def with_house_style(env: Environment) -> Environment:
+    """`env` with what the templates need to write as the house style does (docs/styling.md)."""
+    env.filters.setdefault("upper_first", upper_first)
+    env.filters.setdefault("in_words", in_words)
+    env.filters.setdefault("typography", french_text)
     # Up to this many case studies, the cover and the typology tables name the poles; beyond,
-    # they give their number and the number of their case study (docs/styling.md).
-    env.globals["cover_names"] = NAMED_POLES
-    env.globals["named_poles"] = NAMED_POLES
+    # they give their number and the number of their case study.
+    env.globals.setdefault("cover_names", NAMED_POLES)
+    env.globals.setdefault("named_poles", NAMED_POLES)
     return env
 
 

@@ -25,13 +25,7 @@ from markupsafe import Markup, escape
 from ptce_mono.render.citations import RenderedCitations
 
 _NOTE_BLOCK = re.compile(r'\s*<div class="csl-block">.*?</div>', re.DOTALL)
-_CSL_TYPES = {
-    "entretien": "interview",
-    "document": "document",
-    "page web": "webpage",
-    "présentation": "speech",
-    "compte rendu": "report",
-}
+
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?!\d))?(?:-(\d{2})(?!\d))?")
 # Where a title ends and the part consulted begins: « , parties 1.1 », « (p. 2-8) », « — annexe 1 ».
 _PART_SEPARATORS = (",", " (", " :", " —", " –", " -", ".")
@@ -69,9 +63,11 @@ def source_id(pole: str, index: int) -> str:
 
 def source_item(pole: str, index: int, source: dict[str, Any]) -> dict[str, Any]:
     """A source written out in full in the front matter, as a CSL item for the citation style."""
+    # One type for every kind, which the style prints as « Title, year. Kind. Publisher. »: its
+    # other types print the date twice, or leave the publisher out.
     item: dict[str, Any] = {
         "id": source_id(pole, index),
-        "type": _CSL_TYPES.get(str(source.get("kind", "")), "document"),
+        "type": "report",
         "title": str(source.get("title", "")),
         "publisher": str(source.get("publisher", "")),
         "genre": str(source.get("kind", "")),

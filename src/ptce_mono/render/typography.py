@@ -71,9 +71,7 @@ _RULES: list[Rule] = [
     (re.compile(f"[{_SPACES}]*»"), _const(f"{NNBSP}»")),
     # Only before a space, the end, or more punctuation: "?q=1" and "a;b" are not prose.
     (
-        re.compile(
-            f"(?<=[^{_SPACES};!?:«(\\[])[{_SPACES}]*([;!?])(?=[{_SPACES}»)\\]”\"'’.,;:!?…]|$)"
-        ),
+        re.compile(f"(?<=[^{_SPACES};!?:«(\\[])[{_SPACES}]*([;!?])(?=[{_SPACES}»)\\]”\"'’.,;:!?…]|$)"),
         lambda m: NNBSP + m.group(1),
     ),
     (
@@ -161,7 +159,7 @@ _COMPOUND = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’']*(?:-[\w’']+)+$")
 _MARKED = re.compile(r'^<(?:span|sup) class="(?:range|roman|ordinal|nom[^"]*)">$')
 # A compound name this short stays on one line (« Nord-Pas-de-Calais »); a longer one may still
 # break at a hyphen, in a narrow column.
-COMPOUND_ON_ONE_LINE = 24
+COMPOUND_ON_ONE_LINE = 18
 
 
 def _proper_name(names: frozenset[str]) -> Callable[[re.Match[str]], str]:
@@ -184,6 +182,37 @@ def _house_markup(escaped: str, names: frozenset[str]) -> str:
     text = _ORDINAL.sub(r'\1<sup class="ordinal">\2</sup>', text)
     text = _RANGE.sub(r'<span class="range">\1</span>', text)
     return _WORD.sub(_proper_name(names), text) if _WORD.search(text) else text
+
+
+# What the right-hand running head holds in one line beside the part's name (docs/styling.md).
+RUNNING_HEAD_CHARACTERS = 56
+UNITS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
+
+
+def in_words(number: int, gender: str = "m") -> str:
+    """A number of the running text as French typography writes it: in words below ten
+    (`une` for a feminine one), in figures from ten on."""
+    if 0 <= number < len(UNITS):
+        return "une" if number == 1 and gender == "f" else UNITS[number]
+    return french_text(f"{number:,}".replace(",", " "))
+
+
+_LINKING_WORDS = frozenset(
+    {"à", "au", "aux", "d’", "de", "des", "du", "en", "et", "l’", "la", "le", "les", "n°", "ou", "sur"}
+)
+
+
+def running_head(text: str, limit: int = RUNNING_HEAD_CHARACTERS) -> str:
+    """`text` as a running head prints it: French typography (it is an attribute, which the last
+    pass does not touch), cut after a word and marked « … » when longer than `limit` characters."""
+    text = french_text(" ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].rsplit(" ", 1)[0].split(" ")
+    while len(words) > 1 and (words[-1].lower() in _LINKING_WORDS or words[-1].endswith("’")):
+        words.pop()  # « … de l’Agglomération » cut after « de » would end on « de »
+    cut = " ".join(words).rstrip(" ,;:–—-(")
+    return f"{cut}\u00a0…" if cut else text[: limit - 1] + "…"
 
 
 def proper_names(texts: list[str]) -> frozenset[str]:
@@ -232,4 +261,13 @@ def french_html(markup: str, names: frozenset[str] = frozenset()) -> str:
     return "".join(pieces)
 
 
-__all__ = ["NBSP", "NNBSP", "french_html", "french_text", "proper_names"]
+__all__ = [
+    "NBSP",
+    "NNBSP",
+    "RUNNING_HEAD_CHARACTERS",
+    "french_html",
+    "french_text",
+    "in_words",
+    "proper_names",
+    "running_head",
+]
