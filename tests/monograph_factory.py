@@ -30,15 +30,16 @@ year_cooperation_began: 2001
 year_pole_formed: 2010
 carrier: Association porteuse
 legal_form: association
-member_count: environ 20
+member_count: {{value: 20, qualifier: environ, as_of: 2013}}
 jobs: {{inconnu: Les sources ne donnent pas d'effectif.}}
 activity_types: [services]
 cooperation_logics: [mutualisation]
 shared_place: aucun
-local_authority_roles: [facilitateur]
+local_authority_roles: [{{role: facilitateur, as_of: 2013}}]
 interviewees:
   - name: Jeanne Exemple
     role: coordinatrice
+    as_of: 2013
 authors: [Comité éditorial]
 date_written: 2026-11
 sources:

@@ -37,7 +37,7 @@ def corpus(tmp_path: Path, grid):
     b = b.split("swot:")[0] + SWOT_B + "---" + b.split("---", 2)[2]
     b = b.replace("territory_types: [rural]", "territory_types: [urbain, quartier populaire]")
     b = b.replace("year_cooperation_began: 2001", "year_cooperation_began: 2010").replace(
-        "member_count: environ 20", "member_count: 8")
+        "member_count: {value: 20, qualifier: environ, as_of: 2013}", "member_count: 8")
     c = monograph_text("c", status="draft", body={"Gouvernance": "::: lacune\nRien sur ce point.\n:::"})
     c = c.split("swot:")[0] + "---" + c.split("---", 2)[2]
     c = c.replace("year_cooperation_began: 2001", "year_cooperation_began: {inconnu: Non daté.}")

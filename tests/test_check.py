@@ -26,7 +26,7 @@ def test_a_valid_monograph_has_no_problem(tmp_path, grid):
     result = run(tmp_path, grid, {"monographs/pole-test.md": monograph_text()})
     assert [p for p in result.problems if p.severity >= Severity.WARNING] == []
     meta = result.monographs[0].meta
-    assert meta["member_count"] == Count(20, "environ")
+    assert meta["member_count"] == Count(20, "environ", as_of=2013)
     assert isinstance(meta["jobs"], Unknown)
     assert meta["year_pole_formed"] == 2010
 
@@ -49,7 +49,7 @@ FRONT_CASES = [
     ("wrong type", replace_front("territory_types: [rural]", "territory_types: rural"), "wrong-type", front_line("territory_types"), "list"),
     ("impossible date", replace_front("date_written: 2026-11", "date_written: 2013-13-45"), "bad-date", front_line("date_written"), "2013-13-45"),
     ("year as text", replace_front("year_pole_formed: 2010", "year_pole_formed: deux mille dix"), "bad-year", front_line("year_pole_formed"), "four-digit"),
-    ("bad count", replace_front("member_count: environ 20", "member_count: beaucoup"), "bad-count", front_line("member_count"), "whole number"),
+    ("bad count", replace_front("member_count: {value: 20, qualifier: environ, as_of: 2013}", "member_count: beaucoup"), "bad-count", front_line("member_count"), "whole number"),
     ("duplicate key", replace_front("carrier: Association porteuse\n", "carrier: A\ncarrier: B\n"), "duplicate-key", front_line("carrier") + 1, "first on line"),
     ("bad id", replace_front("id: pole-test", "id: Pôle Test"), "bad-id", 2, "pole-test"),
     ("unknown without reason", replace_front("jobs: {inconnu: Les sources ne donnent pas d'effectif.}", "jobs: {inconnu: ''}"), "unknown-without-reason", front_line("jobs"), "reason"),

@@ -247,10 +247,19 @@ def test_uncited_figure_in_a_published_monograph(tmp_path: Path) -> None:
     assert invoke(["check", "--strict"], project).exit_code == 1
 
 
-def test_a_citing_section_opening_covers_the_section(tmp_path: Path) -> None:
+def test_every_paragraph_is_checked_even_after_a_citing_opening(tmp_path: Path) -> None:
+    """A citation in a section's first paragraph does not vouch for the figures of the next ones:
+    `--strict` enforces « every paragraph that states a figure, a date or a name cites »."""
     body = {"Gouvernance": "Le pôle est gouverné par ses membres [@labo2014citego, p. 9].\n\nIls sont 140."}
     project = _project(tmp_path)
     write_project(project, {"monographs/pole-autre.md": monograph_text("pole-autre", body=body)})
+    result = invoke(["check", "--strict"], project)
+    assert result.exit_code == 1
+    assert [row for row in result.output.splitlines() if "[uncited-claim]" in row] == [
+        next(row for row in result.output.splitlines() if "this paragraph states `140`" in row)
+    ]
+    cited = {"Gouvernance": "Le pôle est gouverné par ses membres [@labo2014citego, p. 9].\n\nIls sont 140 [@labo2014citego, p. 10]."}
+    write_project(project, {"monographs/pole-autre.md": monograph_text("pole-autre", body=cited)})
     assert "uncited-claim" not in invoke(["check", "--strict"], project).output
 
 
@@ -312,8 +321,11 @@ def test_annex_holds_the_works_cited_then_those_consulted(built: Built) -> None:
 
 
 def test_chain_of_evidence_in_two_clicks(built: Built) -> None:
-    """A SWOT statement links to its section; that section's citation links to a page of a source."""
-    swot_page = next(i for i, p in enumerate(built.pages) if "Une coopération ancienne (Le Labo" in " ".join(p.split()))
+    """A SWOT statement of part 3 links to its section; that section's citation links to a page of
+    a source. (The case study's own SWOT prints it first, under its id, linked to part 3.)"""
+    pages = [i for i, p in enumerate(built.pages) if "Une coopération ancienne (Le Labo" in " ".join(p.split())]
+    assert "swot-S2" in built.links(pages[0])
+    swot_page = pages[-1]
     assert "pole-cite--genesis" in built.links(swot_page)
     section_page = built.page_of("pole-cite--genesis")
     citation_links = [d for d in built.links(section_page) if d.startswith("pole-cite--ref-")]

@@ -48,7 +48,8 @@ def test_matrix_exports_tables(tmp_path):
     result = invoke(["matrix", "--out", "out"], tmp_path)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "afom.csv", "analyse-transversale.xlsx", "matrice.csv", "typologie.csv"]
+        "afom.csv", "analyse-transversale.xlsx", "chiffres.csv", "financements.csv",
+        "matrice.csv", "membres.csv", "typologie.csv"]
 
 
 def test_build_quiet_and_verbose(tmp_path):

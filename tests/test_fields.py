@@ -32,6 +32,8 @@ def parsed(grid, old: str, new: str):
 
 
 JOBS = "jobs: {inconnu: Les sources ne donnent pas d'effectif.}"
+MEMBERS = "member_count: {value: 20, qualifier: environ, as_of: 2013}"
+ROLES = "local_authority_roles: [{role: facilitateur, as_of: 2013}]"
 
 
 @pytest.mark.parametrize(
@@ -48,11 +50,11 @@ JOBS = "jobs: {inconnu: Les sources ne donnent pas d'effectif.}"
     ],
 )
 def test_counts_with_a_unit_a_qualifier_and_a_note(grid, typed, count, printed):
-    meta, errors = parsed(grid, JOBS, f"jobs: {typed}")
+    meta, errors = parsed(grid, MEMBERS, f"member_count: {typed}")
     assert errors == []
-    assert meta["jobs"] == count
-    assert str(meta["jobs"]) == printed
-    assert meta["jobs"].value == count.value  # what sorting and the size typology use
+    assert meta["member_count"] == count
+    assert str(meta["member_count"]) == printed
+    assert meta["member_count"].value == count.value  # what sorting and the size typology use
 
 
 @pytest.mark.parametrize(
@@ -61,30 +63,30 @@ def test_counts_with_a_unit_a_qualifier_and_a_note(grid, typed, count, printed):
         ("beaucoup", "bad-count", "whole number"),
         ("ETP 85", "bad-count", "whole number"),
         ("85 3", "bad-count", "whole number"),
-        ("{unit: ETP}", "missing-field", "required field `value` is missing from `jobs`"),
-        ("{value: quatre}", "bad-value", "`jobs.value` must be a whole number"),
+        ("{unit: ETP}", "missing-field", "required field `value` is missing from `member_count`"),
+        ("{value: quatre}", "bad-value", "`member_count.value` must be a whole number"),
         ("{value: 4, qualifier: environs}", "bad-value", "Did you mean `environ`?"),
         ("{value: 4, units: ETP}", "unknown-field", "Did you mean `unit`?"),
-        ("[85]", "wrong-type", "`jobs` must be a number or"),
+        ("[85]", "wrong-type", "`member_count` must be a number or"),
     ],
 )
 def test_bad_counts_are_reported_at_their_line(grid, typed, code, fragment):
-    meta, errors = parsed(grid, JOBS, f"jobs: {typed}")
+    meta, errors = parsed(grid, MEMBERS, f"member_count: {typed}")
     assert [e[0] for e in errors] == [code]
     assert fragment in errors[0][2] + " " + errors[0][3]
-    assert errors[0][1] == 16  # the `jobs:` line
+    assert errors[0][1] == 15  # the `member_count:` line
     # a wrong value is dropped; a record with an unknown key or a wrong optional part is kept
-    assert ("jobs" in meta) == (code in ("unknown-field", "bad-value") and "value" not in fragment)
+    assert ("member_count" in meta) == (code in ("unknown-field", "bad-value") and "value" not in fragment)
 
 
 def test_a_count_with_a_unit_keeps_its_size_bucket(grid):
-    meta, _ = parsed(grid, "member_count: environ 20", "member_count: 45 structures")
+    meta, _ = parsed(grid, MEMBERS, "member_count: 45 structures")
     assert size_bucket(meta["member_count"]) == "40 structures et plus"
 
 
 def test_local_authority_roles_may_name_the_authority(grid):
     roles = f'local_authority_roles:\n  - impulseur\n  - {{role: financeur, by: "{SICOVAL}"}}'
-    monograph = parse_text(monograph_text().replace("local_authority_roles: [facilitateur]", roles), grid, "m.md")
+    monograph = parse_text(monograph_text().replace(ROLES, roles), grid, "m.md")
     assert [p for p in monograph.problems if p.severity >= Severity.WARNING] == []
     assert monograph.meta["local_authority_roles"] == [AuthorityRole("impulseur"), AuthorityRole("financeur", SICOVAL)]
     # the typology groups by role id, whoever holds it
@@ -102,7 +104,7 @@ def test_local_authority_roles_may_name_the_authority(grid):
     ],
 )
 def test_bad_roles_are_checked_against_the_vocabulary(grid, item, code, fragment):
-    meta, errors = parsed(grid, "local_authority_roles: [facilitateur]", f"local_authority_roles:\n  - {item}")
+    meta, errors = parsed(grid, ROLES, f"local_authority_roles:\n  - {item}")
     assert [e[0] for e in errors] == [code]
     assert fragment in errors[0][2] + " " + errors[0][3]
     assert len(meta["local_authority_roles"]) == (code == "unknown-field")
@@ -110,7 +112,7 @@ def test_bad_roles_are_checked_against_the_vocabulary(grid, item, code, fragment
 
 def test_the_same_role_held_by_two_authorities_is_not_a_duplicate(grid):
     roles = "local_authority_roles:\n  - {role: financeur, by: La commune}\n  - {role: financeur, by: La région}\n  - {role: financeur, by: La région}"
-    meta, errors = parsed(grid, "local_authority_roles: [facilitateur]", roles)
+    meta, errors = parsed(grid, ROLES, roles)
     assert [e[0] for e in errors] == ["duplicate-item"]
     assert [r.authority for r in meta["local_authority_roles"]] == ["La commune", "La région"]
 
@@ -153,10 +155,10 @@ def _schema_check(tmp_path: Path, grid, front: str) -> subprocess.CompletedProce
 def test_the_schema_accepts_the_new_forms(tmp_path, grid):
     front = monograph_text().split("---\n")[1]
     front = front.replace(JOBS, 'jobs: {value: 400, unit: ETP, qualifier: environ, note: "cumulés, 2012"}')
-    front = front.replace("member_count: environ 20", "member_count: environ 20 structures")
-    front = front.replace("local_authority_roles: [facilitateur]", f'local_authority_roles: [impulseur, {{role: financeur, by: "{SICOVAL}"}}]')
+    front = front.replace(MEMBERS, "member_count: environ 20 structures")
+    front = front.replace(ROLES, f'local_authority_roles: [impulseur, {{role: financeur, by: "{SICOVAL}"}}]')
     front = front.replace("sources:\n", "sources:\n  - {key: labo-ess-2013, locator: p. 12}\n")
-    assert parse_text(f"---\n{front}---\n", grid, "m.md").meta["jobs"] == Count(400, "environ", "ETP", "cumulés, 2012")
+    assert parse_text(f"---\n{front}---\n", grid, "m.md").meta["jobs"] == [Count(400, "environ", "ETP", "cumulés, 2012")]
     result = _schema_check(tmp_path, grid, front)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -166,7 +168,7 @@ def test_the_schema_accepts_the_new_forms(tmp_path, grid):
     [
         (JOBS, "jobs: {unit: ETP}"),
         (JOBS, "jobs: ETP 85"),
-        ("local_authority_roles: [facilitateur]", "local_authority_roles: [{role: financeurs}]"),
+        (ROLES, "local_authority_roles: [{role: financeurs}]"),
         ("sources:\n", "sources:\n  - {key: labo, page: 12}\n"),
     ],
 )

@@ -302,3 +302,62 @@ def test_every_help_text_of_the_command_line_is_in_the_french_catalog():
     catalog = _french()
     untranslated = sorted(m for m in found if isinstance(m, str) and not (catalog.get(m) and catalog.get(m).string))
     assert untranslated == [], "run `make catalogs` and translate these in " + str(CATALOG)
+
+
+# -- click's own words ------------------------------------------------------------------------------
+
+CLICK_CATALOG = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "click.po"
+
+
+def _click_french() -> Catalog:
+    with CLICK_CATALOG.open("rb") as po:
+        return read_po(po, locale="fr")
+
+
+def test_every_message_of_the_installed_click_has_a_french_translation():
+    """click marks its words with gettext: a click that says something new fails here, until
+    `make catalogs` extracts it and it is translated in click.po."""
+    import click
+
+    extracted = {
+        _message_key(found[2])
+        for found in extract_from_dir(str(Path(click.__file__).parent), method_map=[("**.py", "python")])
+    }
+    catalog = _click_french()
+    assert len(extracted) > 50
+    untranslated = sorted(key for key in extracted if not (catalog.get(key) and all(_forms(catalog.get(key)))))
+    assert untranslated == [], "run `make catalogs` and translate these in " + str(CLICK_CATALOG)
+    with CLICK_CATALOG.with_suffix(".mo").open("rb") as mo:
+        compiled = {_hashable(m.id): _hashable(m.string) for m in read_mo(mo) if m.id}
+    assert compiled == {_hashable(m.id): _hashable(m.string) for m in catalog if m.id}
+
+
+def test_click_translations_keep_their_placeholders_and_french_typography():
+    for message in _click_french():
+        if not message.id:
+            continue
+        ids = (message.id,) if isinstance(message.id, str) else message.id
+        expected = set().union(*(_placeholders(i) for i in ids))
+        for form in _forms(message):
+            # A translation may leave out a placeholder that would print English (`integer`).
+            assert _placeholders(form) <= expected, (message.id, form)
+            prose = re.sub(r"`[^`]*`|://|\{[^}]*\}|%\([a-z]+\)s", "", form)
+            assert not re.search(f"[^{NBSP}]:", prose), form
+            assert not re.search(f"[^{NNBSP}][;?!]", prose), form
+            assert "'" not in prose, form
+
+
+def test_click_speaks_the_language_chosen_whatever_the_locale(tmp_path, monkeypatch):
+    """In a C locale the tool speaks French, click's errors included; `--lang en` is English."""
+    from click.testing import CliRunner
+
+    from ptce_mono.cli import main
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    french = CliRunner().invoke(main, ["new"], prog_name="ptce-mono")
+    assert french.exit_code == 2
+    assert f"Erreur{NBSP}: Argument manquant 'NOM'." in french.output
+    assert f"Voir «{NNBSP}ptce-mono new --help{NNBSP}» pour l’aide." in french.output
+    english = CliRunner().invoke(main, ["--lang", "en", "new"], prog_name="ptce-mono")
+    assert "Error: Missing argument 'NAME'." in english.output

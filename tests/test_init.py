@@ -23,7 +23,17 @@ def test_a_new_project_checks_clean_and_builds(tmp_path: Path) -> None:
 
     checked = invoke(["check"], project)
     assert checked.exit_code == 0, checked.output
-    assert "0 errors, 0 warnings" in checked.output
+    # the example and the texts to adapt are pointed at; nothing else is wrong
+    warned = sorted(row.split(":")[0] for row in checked.output.splitlines() if "warning:" in row)
+    assert warned == [
+        "dossier.yaml",
+        "editorial/analyse.md",
+        "editorial/methodologie.md",
+        "editorial/typologie.md",
+        "monographs/exemple-pole-fictif.md",
+    ], checked.output
+    assert all("[init-leftover]" in row for row in checked.output.splitlines() if "warning:" in row)
+    assert "0 errors, 5 warnings" in checked.output
 
     built = invoke(["build", "--jobs", "1"], project)
     assert built.exit_code == 0, built.output

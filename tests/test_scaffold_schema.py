@@ -27,8 +27,11 @@ def test_scaffold_parses_and_check_lists_what_remains(grid):
     for spec in grid.sections:
         assert spec.questions[0] in text
     # what remains: each empty required field and each empty section, nothing else
-    required_empty = {p.message.split("`")[1] for p in problems if p.code in ("empty-field", "bad-year", "bad-count", "bad-date")}
-    assert {"carrier", "legal_form", "year_pole_formed", "member_count", "date_written"} <= required_empty
+    required_empty = {p.message.split("`")[1].split(".")[0] for p in problems if p.code in ("empty-field", "bad-year", "bad-count", "bad-date")}
+    assert {"carrier", "legal_form", "year_pole_formed", "member_count", "jobs[1]", "date_written"} <= required_empty
+    # a count is scaffolded dated: its value and its year are both left to fill in
+    assert {"member_count.value", "member_count.as_of", "jobs[1].as_of"} <= {
+        p.message.split("`")[1] for p in problems if p.code == "empty-field"}
     assert {p.line for p in problems if p.code == "empty-section"} == {s.position.line for s in monograph.sections}
 
 

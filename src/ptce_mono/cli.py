@@ -12,15 +12,19 @@ from pathlib import Path
 import click
 
 from ptce_mono import __version__
-from ptce_mono.cli_help import VERSION_OPTION, Group, choose_language
+from ptce_mono.cli_help import VERSION_OPTION, Group, PathType, argument, choose_language, option
 from ptce_mono.core.errors import PtceError
-from ptce_mono.core.i18n import LANGUAGES, _, set_language
+from ptce_mono.core.files import write_bytes_atomic
+from ptce_mono.core.i18n import LANGUAGES, N_, _, os_reason, set_language
+from ptce_mono.core.terminal import log_to_terminal, printable, safe_streams
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Whatever the terminal's encoding (Latin-1, ASCII), printing never fails: before any output.
+safe_streams()
 
-project_option = click.option(
+project_option = option(
     "--project",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    type=PathType(path_type=Path, file_okay=False, exists=True),
     default=Path("."),
     show_default=True,
     help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
@@ -58,7 +62,7 @@ def _fail(exc: PtceError, project: Path | None = None) -> None:
         from ptce_mono.commands.check import format_text
 
         click.echo(format_text(problems, root=project), err=True, nl=False)
-    click.echo(f"ptce-mono: {exc}", err=True)
+    click.echo(f"ptce-mono: {printable(str(exc))}", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -68,15 +72,15 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 def _io_failure(exc: OSError) -> None:
     """A file that cannot be read or written: one line, exit 2, never a traceback."""
-    where = f" {exc.filename}" if exc.filename else ""
+    where = f" {printable(str(exc.filename))}" if exc.filename else ""
     message = _("ptce-mono: cannot write or read{where}: {reason}")
-    click.echo(message.format(where=where, reason=exc.strerror or exc), err=True)
+    click.echo(message.format(where=where, reason=os_reason(exc)), err=True)
     sys.exit(EXIT_USAGE)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ptce-mono", help=VERSION_OPTION)
-@click.option(
+@option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
@@ -90,27 +94,28 @@ def main(lang: str | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+@argument("paths", nargs=-1, type=PathType(path_type=Path), metavar=N_("PATHS"),
+          help="Monographs, or folders of monographs, to check (default: monographs/ of the project).")
+@option(
     "--grid",
     "grid_path",
-    type=click.Path(path_type=Path),
+    type=PathType(path_type=Path),
     help="Grid file (default: grid/grid.yaml of the project, else the packaged one).",
 )
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "github", "junit", "sarif"]),
     default="text",
     show_default=True,
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
-@click.option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
+@option("--strict", is_flag=True, help="Fail on warnings too.")
+@option("--summary", is_flag=True, help="Print the completeness table (pole x section).")
+@option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
               help="Print problems of this level and above (warning: hide the notes on gaps).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
-@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Proofread this PDF of the dossier instead (preflight); exit 1 on any point to review.")
+@option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
+@option("--pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Proofread this PDF of the dossier instead (preflight); exit 1 on any point to review.")
 def check(
     paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, level: str,
     quiet: bool, pdf: Path | None,
@@ -147,31 +152,31 @@ def check(
 
 @main.command()
 @project_option
-@click.option(
+@option(
     "--drafts/--no-drafts",
     default=None,
     help="Print draft monographs too, marked BROUILLON (default: `drafts:` of dossier.yaml).",
 )
-@click.option(
+@option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathType(path_type=Path, file_okay=False),
     default=None,
     help="Output folder (default: build/ in the project).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Print each step and every point of the proof.")
-@click.option("--strict", is_flag=True, help="Fail (exit 1) when the proof of the PDF raises any point.")
-@click.option("--force", is_flag=True, help="Rebuild even when nothing has changed since the last build.")
-@click.option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
-@click.option(
+@option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@option("--verbose", "-v", is_flag=True, help="Print each step and every point of the proof.")
+@option("--strict", is_flag=True, help="Fail (exit 1) when the proof of the PDF raises any point.")
+@option("--force", is_flag=True, help="Rebuild even when nothing has changed since the last build.")
+@option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
+@option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
     default=None,
     help="Processes typesetting the dossier's pieces in parallel (default: the number of cores).",
 )
-@click.option(
+@option(
     "--single-pass",
     is_flag=True,
     help="Lay the whole dossier out at once, without pieces, parallelism or cache (slower).",
@@ -204,7 +209,7 @@ def build(
     from ptce_mono.commands.build import build_dossier, report_lines, warnings_line
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="ptce-mono: %(name)s: %(message)s")
+    log_to_terminal(level, "ptce-mono: %(name)s: %(message)s")
     with _progress(enabled=not (quiet or verbose)):
         try:
             report = build_dossier(
@@ -224,7 +229,7 @@ def build(
             return
         except Exception as exc:  # an internal error is reported in one line, never as a traceback
             message = _("ptce-mono: internal error: {kind}: {reason}")
-            click.echo(message.format(kind=type(exc).__name__, reason=exc), err=True)
+            click.echo(message.format(kind=type(exc).__name__, reason=printable(str(exc))), err=True)
             sys.exit(EXIT_USAGE)
     if not quiet:
         for line in report_lines(report, verbose):
@@ -236,7 +241,8 @@ def build(
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@argument("folder", type=PathType(path_type=Path, file_okay=False), default=Path("."), metavar=N_("FOLDER"),
+          help="Folder of the new project, made if need be (default: here).")
 def init(folder: Path) -> None:
     """Start a new project in FOLDER (default: here) that builds at once.
 
@@ -256,16 +262,16 @@ def init(folder: Path) -> None:
 
 
 @main.command()
-@click.argument("name")
-@click.option(
+@argument("name", metavar=N_("NAME"), help="Name of the pole, as the dossier prints it.")
+@option(
     "--id",
     "pole_id",
     help="Identifier of the pole (default: the first three significant words of NAME, "
     "`Pôle des Deux Rives` -> `deux-rives`).",
 )
-@click.option(
+@option(
     "--folder",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathType(path_type=Path, file_okay=False),
     default=Path("monographs"),
     show_default=True,
 )
@@ -291,7 +297,7 @@ def new(name: str, pole_id: str | None, folder: Path) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead.")
+@option("--out", type=PathType(path_type=Path, dir_okay=False), help="Write to a file instead.")
 def schema(out: Path | None) -> None:
     """Print the front matter's JSON Schema, generated from the grid.
 
@@ -306,7 +312,7 @@ def schema(out: Path | None) -> None:
         return
     if out:
         try:
-            out.write_text(text, encoding="utf-8")
+            write_bytes_atomic(out, text.encode("utf-8"))  # a link there is replaced, not written through
         except OSError as exc:
             _io_failure(exc)
             return
@@ -317,20 +323,20 @@ def schema(out: Path | None) -> None:
 
 @main.command()
 @project_option
-@click.option(
+@option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathType(path_type=Path, file_okay=False),
     default=None,
     help="Output folder (default: build/tables in the project).",
 )
-@click.option(
+@option(
     "--drafts/--no-drafts",
     default=None,
     help="Include draft monographs (default: `drafts:` of dossier.yaml, as the dossier does).",
 )
-@click.option("--no-xlsx", is_flag=True, help="CSV files only.")
-@click.option("--csv-comma", is_flag=True,
+@option("--no-xlsx", is_flag=True, help="CSV files only.")
+@option("--csv-comma", is_flag=True,
               help="Separate CSV fields with commas (default: semicolons, as French spreadsheets expect).")
 def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bool, csv_comma: bool) -> None:
     """Export the framework matrix, the typology and the SWOT table (CSV and XLSX).
@@ -357,15 +363,16 @@ def matrix(project: Path, out_dir: Path | None, drafts: bool | None, no_xlsx: bo
 
 @main.command()
 @project_option
-@click.option("--to", "fmt", type=click.Choice(["docx", "odt", "epub"]), required=True)
-@click.option(
+@option("--to", "fmt", type=click.Choice(["docx", "odt", "epub"]), required=True)
+@option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PathType(path_type=Path, dir_okay=False),
     default=None,
     help="Output file (default: build/dossier.<format> in the project).",
 )
-@click.option("--drafts/--no-drafts", default=None, help="Include draft monographs.")
-def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> None:
+@option("--drafts/--no-drafts", default=None, help="Include draft monographs.")
+@option("--force", is_flag=True, help="Replace an existing file that --out names (never a source).")
+def export(project: Path, fmt: str, out: Path | None, drafts: bool | None, force: bool) -> None:
     """Export the dossier for a word processor or an e-reader, through pandoc.
 
     Example: ptce-mono export --to docx
@@ -373,7 +380,8 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
     from ptce_mono.commands.export import export_dossier
 
     try:
-        written = export_dossier(project, fmt, out or project / "build" / f"dossier.{fmt}", drafts)
+        target = out or project / "build" / f"dossier.{fmt}"
+        written = export_dossier(project, fmt, target, drafts, force=force)
     except PtceError as exc:
         _fail(exc, project)
         return
@@ -385,7 +393,7 @@ def export(project: Path, fmt: str, out: Path | None, drafts: bool | None) -> No
 
 @main.command()
 @project_option
-@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 def serve(project: Path, port: int) -> None:
     """Preview the dossier in a browser, rebuilt each time a source is saved.
 
@@ -395,4 +403,7 @@ def serve(project: Path, port: int) -> None:
     """
     from ptce_mono.commands.serve import serve as run_server
 
-    run_server(project, port)
+    try:
+        run_server(project, port)
+    except PtceError as exc:
+        _fail(exc, project)

@@ -103,8 +103,9 @@ def test_a_killed_build_leaves_the_previous_pdf_untouched(tmp_path):
     text = (project / "monographs" / "pole-test.md").read_text(encoding="utf-8")
     (project / "monographs" / "pole-test.md").write_text(text.replace("Le pôle rassemble", "Le pôle réunit"), encoding="utf-8")
     shutil.rmtree(project / "build" / "cache")  # every piece to typeset: a wide window for the kill
+    # In a session of its own: every process of the build can be found afterwards.
     process = subprocess.Popen([str(Path(sys.executable).parent / "ptce-mono"), "build"], cwd=project,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     # Killed once the new PDF is being written (its temporary file exists), whatever the speed.
     deadline = time.monotonic() + 120
     while not list(pdf.parent.glob(".dossier.pdf.*.tmp")) and process.poll() is None:
@@ -113,9 +114,28 @@ def test_a_killed_build_leaves_the_previous_pdf_untouched(tmp_path):
     assert process.poll() is None, "the build ended before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # Its typesetting processes see it gone and end too: none is left typesetting for nobody.
+    deadline = time.monotonic() + 30
+    while (left := _in_session(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == []
     assert digest(pdf) == before
     leftovers = [p.name for p in pdf.parent.iterdir() if p.name not in ("dossier.pdf", "dossier.html", "fonts", "cache")]
     assert all(name.startswith(".") for name in leftovers)  # at most hidden temporary files
+
+
+def _in_session(session: int) -> list[str]:
+    """The live processes of `session`, with their command lines (a zombie has none)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[3]) == session:
+                command = (stat.parent / "cmdline").read_bytes()
+                if command:
+                    found.append(command.replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path):

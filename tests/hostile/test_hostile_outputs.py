@@ -217,7 +217,8 @@ def test_temporary_files_of_a_killed_build_are_removed(tmp_path):
     project = project_at(tmp_path, monograph_text("pole-test", body={"Genèse": "\n\n".join([WORDS] * 60)}))
     build = project / "build"
     build.mkdir()
-    stale = [build / f".dossier.pdf.{_dead_pid()}.abc123.tmp", build / f".dossier.html.{_dead_pid()}.def456.tmp"]
+    stale = [build / f".dossier.pdf.ptce-mono.{_dead_pid()}.abc12345.tmp",
+             build / f".dossier.html.ptce-mono.{_dead_pid()}.def_6789.tmp"]
     for path in stale:
         path.write_bytes(b"%PDF- half")
     process = subprocess.Popen([PTCE, "build"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

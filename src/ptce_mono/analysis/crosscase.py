@@ -228,6 +228,17 @@ def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
 # -- SWOT --------------------------------------------------------------------------------------
 
 
+def swot_id(quadrant: str, theme: str | None, grid: Grid) -> str:
+    """The harmonised id of a SWOT item: its quadrant's letter and its theme's place in the grid's
+    vocabulary (S5: strengths about funding), 0 without a theme. A pole's own items carry it too."""
+    themes = list(grid.vocabularies["swot_theme"].values)
+    return f"{QUADRANT_LETTERS[quadrant]}{themes.index(theme) + 1 if theme in themes else 0}"
+
+
+def theme_label(theme: str | None, grid: Grid) -> str:
+    return grid.vocabularies["swot_theme"].label(theme) if theme else "Autres éléments (sans thème)"
+
+
 def build_swot(monographs: list[Monograph], grid: Grid) -> Swot:
     """Group every SWOT item by quadrant and theme.
 
@@ -235,8 +246,6 @@ def build_swot(monographs: list[Monograph], grid: Grid) -> Swot:
     vocabulary (S5 is always the strengths about funding), so the strategic options can cite
     them; items without a theme are grouped under number 0.
     """
-    vocabulary = grid.vocabularies["swot_theme"]
-    themes = list(vocabulary.values)
     n = len(monographs)
     items: dict[str, list[SwotItem]] = {}
     without: list[str] = []
@@ -247,12 +256,10 @@ def build_swot(monographs: list[Monograph], grid: Grid) -> Swot:
                 groups.setdefault(raw["theme"], []).append(
                     Statement(m.id, raw["text"], raw["section"], raw["line"])
                 )
-        letter = QUADRANT_LETTERS[quadrant]
         built = []
         for theme, statements in groups.items():
-            number = themes.index(theme) + 1 if theme in themes else 0
-            label = vocabulary.label(theme) if theme else "Autres éléments (sans thème)"
-            built.append(SwotItem(f"{letter}{number}", quadrant, theme, label, statements, n))
+            label = theme_label(theme, grid)
+            built.append(SwotItem(swot_id(quadrant, theme, grid), quadrant, theme, label, statements, n))
         built.sort(key=lambda item: (-item.k, int(item.id[1:])))
         items[quadrant] = built
     for m in monographs:
@@ -314,4 +321,4 @@ def analyse(monographs: list[Monograph], grid: Grid, reference_year: int = 2013)
     )
 
 
-__all__ = ["GAP", "MISSING", "WRITTEN", "CrossCase", "analyse"]
+__all__ = ["GAP", "MISSING", "WRITTEN", "CrossCase", "analyse", "swot_id", "theme_label"]

@@ -3,8 +3,9 @@
 - a cited key that no bibliography file defines is an error at the citation, with the nearest
   key suggested; when the key is in a bibliography file that cannot be read, the message says so;
 - in a published monograph, a paragraph (or list) that states a figure, a date or a proper name
-  and cites nothing, in itself or in its section's opening paragraph, is an `uncited-claim`
-  warning (`check --strict` fails on it);
+  and cites nothing itself is an `uncited-claim` warning (`check --strict` fails on it);
+- the citations of the front matter (`source:` keys of counts, funding, members...) are checked
+  as the text's, at the place of each key;
 - a bibliography entry that nothing cites or lists is an info at its own line.
 """
 
@@ -17,6 +18,7 @@ from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.text import did_you_mean
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography, shown_path
 from ptce_mono.sources.citekeys import KeyUse, citation_spans, scan_section
+from ptce_mono.sources.dated import front_matter_citations
 from ptce_mono.sources.monograph import Monograph
 
 
@@ -33,8 +35,10 @@ def source_keys(monograph: Monograph) -> list[KeyUse]:
 
 
 def cited_keys(monograph: Monograph) -> list[KeyUse]:
-    """The keys cited in the sections, then in the SWOT items (at the item's text)."""
+    """The keys cited in the sections, then in the front matter's `source:` keys, then in the
+    SWOT items (at the item's text)."""
     uses = [use for section in monograph.sections for use in section.citations.uses]
+    uses += [use for cited in front_matter_citations(monograph.meta) for use in cited.uses]
     for items in (monograph.meta.get("swot") or {}).values():
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
@@ -121,18 +125,15 @@ def check_citations(
             used.add(use.key)
             _key_problem(problems, use, known)
         if monograph.is_published:
+            # Every paragraph on its own: a citation in the section's first paragraph does not
+            # vouch for the figures, dates and names of the others.
             for section in monograph.sections:
-                if section.citations.opening_cites:
-                    continue
                 for position, claim in section.citations.uncited_claims:
                     problems.warning(
                         position,
                         "uncited-claim",
                         _("this paragraph states `{claim}` but cites no source").format(claim=claim),
-                        _(
-                            "Cite the source and its page, e.g. `[@labo2014citego, p. 17]`, here or in "
-                            "the section's first paragraph."
-                        ),
+                        _("Cite the source of this paragraph and its page, e.g. `[@labo2014citego, p. 17]`."),
                     )
         found.extend(problems.items)
     if monographs:

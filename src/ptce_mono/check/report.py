@@ -1,19 +1,26 @@
-"""Problem reports for people (text with a code frame), machines (json, junit) and GitHub."""
+"""Problem reports for people (text with a code frame), machines (json, junit) and GitHub.
+
+Every format shows a problem's path, message and hint with their control characters escaped
+(`core.terminal.printable`): a heading holding an escape sequence is not replayed on a terminal,
+and the JUnit report stays valid XML."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ptce_mono.check.citations import citing_share
-from ptce_mono.check.validate import GAP, MISSING, THIN, WRITTEN, section_state
-from ptce_mono.core.i18n import N_, _
+from ptce_mono.check.validate import GAP, MISSING, PARTIAL, THIN, WRITTEN, section_state
+from ptce_mono.core.i18n import N_, _, ngettext
 from ptce_mono.core.problems import Problem, Severity
 from ptce_mono.core.project_files import MAX_SOURCE_BYTES, read_head
+from ptce_mono.core.terminal import printable
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -31,6 +38,14 @@ UNREAD = frozenset(
 FRAME_BYTES = MAX_SOURCE_BYTES  # a frame never reads more of a file than a monograph may hold
 
 
+def _shown(problems: list[Problem]) -> list[Problem]:
+    """The problems as they may be printed: control characters escaped in what a file said."""
+    return [
+        dataclasses.replace(p, path=printable(p.path), message=printable(p.message), hint=printable(p.hint))
+        for p in problems
+    ]
+
+
 def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
     if problem.code in UNREAD:
         return ""
@@ -44,7 +59,7 @@ def _frame(problem: Problem, cache: dict[str, list[str]], root: Path) -> str:
     lines = cache[problem.path]
     if not 1 <= problem.line <= len(lines):
         return ""
-    text = lines[problem.line - 1]
+    text = printable(lines[problem.line - 1])
     if len(text) > 120:
         text = text[:117] + "..."
     gutter = f"{problem.line:>5} | "
@@ -61,16 +76,17 @@ def format_text(problems: list[Problem], frames: bool = True, root: Path | None 
     cache: dict[str, list[str]] = {}
     base = root or Path.cwd()
     out = []
-    for p in problems:
+    for p, read in zip(_shown(problems), problems, strict=True):
         out.append(f"{p.location()}: {_(SEVERITY_WORDS[p.severity])}: {p.message} [{p.code}]\n")
         if frames and p.severity >= Severity.WARNING:
-            out.append(_frame(p, cache, base))
+            out.append(_frame(read, cache, base))
         if p.hint:
-            out.append(f"      hint: {p.hint}\n")
+            out.append("      " + _("hint: {hint}").format(hint=p.hint) + "\n")
     return "".join(out)
 
 
 def format_json(problems: list[Problem]) -> str:
+    problems = _shown(problems)
     return (
         json.dumps(
             [
@@ -99,6 +115,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 def format_github(problems: list[Problem]) -> str:
     """Workflow commands grouped per file, with a closing line when the cap hides some."""
+    problems = _shown(problems)
     out = []
     shown = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
     hidden = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
@@ -120,16 +137,28 @@ def format_github(problems: list[Problem]) -> str:
                 hidden[p.severity] += 1
         out.append("::endgroup::\n")
     if any(hidden.values()):
+        errors, warnings = hidden[Severity.ERROR], hidden[Severity.WARNING]
         out.append(
-            f"ptce-mono: {sum(hidden.values())} annotation(s) beyond GitHub's limit of "
-            f"{GITHUB_ANNOTATION_CAP} per kind are not shown on the pull request "
-            f"({hidden[Severity.ERROR]} error(s), {hidden[Severity.WARNING]} warning(s)); "
-            "see the log above for all of them.\n"
+            "ptce-mono: "
+            + ngettext(
+                "{count} annotation beyond GitHub's limit of {cap} per kind is not shown on the pull "
+                "request ({errors}, {warnings}); the log above lists them all.",
+                "{count} annotations beyond GitHub's limit of {cap} per kind are not shown on the pull "
+                "request ({errors}, {warnings}); the log above lists them all.",
+                sum(hidden.values()),
+            ).format(
+                count=sum(hidden.values()),
+                cap=GITHUB_ANNOTATION_CAP,
+                errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+            )
+            + "\n"
         )
     return "".join(out)
 
 
 def format_junit(problems: list[Problem], files: list[str]) -> str:
+    problems, files = _shown(problems), [printable(f) for f in files]
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in problems:
         by_file[p.path].append(p)
@@ -144,12 +173,13 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
         out.append(f'  <testcase classname="ptce-mono" name={quoteattr(path)}>\n')
         if errors:
             body = "\n".join(f"{p.location()}: {p.message} [{p.code}]" for p in errors)
-            out.append(
-                f"    <failure message={quoteattr(f'{len(errors)} error(s)')}>{escape(body)}</failure>\n"
-            )
+            said = ngettext("{count} error", "{count} errors", len(errors)).format(count=len(errors))
+            out.append(f"    <failure message={quoteattr(said)}>{escape(body)}</failure>\n")
         others = [p for p in by_file[path] if p.severity != Severity.ERROR]
         if others:
-            body = "\n".join(f"{p.location()}: {p.severity}: {p.message} [{p.code}]" for p in others)
+            body = "\n".join(
+                f"{p.location()}: {_(SEVERITY_WORDS[p.severity])}: {p.message} [{p.code}]" for p in others
+            )
             out.append(f"    <system-out>{escape(body)}</system-out>\n")
         out.append("  </testcase>\n")
     out.append("</testsuite>\n")
@@ -158,6 +188,7 @@ def format_junit(problems: list[Problem], files: list[str]) -> str:
 
 def format_sarif(problems: list[Problem], version: str) -> str:
     """SARIF 2.1.0, the format code-scanning services read."""
+    problems = _shown(problems)
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rules = sorted({p.code for p in problems})
     results = [
@@ -195,7 +226,10 @@ def format_sarif(problems: list[Problem], version: str) -> str:
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-_SYMBOLS = {WRITTEN: "✔", THIN: "~", GAP: "gap", MISSING: "·"}
+# A section's state in the summary: a sign, or a word as wide as a column.
+_SYMBOLS = {WRITTEN: "✔", PARTIAL: "◐", THIN: "~", GAP: N_("gap"), MISSING: "·"}
+_STATUS = {"published": N_("published"), "draft": N_("draft")}
+COLUMN = 6
 
 
 def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str, Any]]:
@@ -207,28 +241,48 @@ def completeness_rows(monographs: list[Monograph], grid: Grid) -> list[dict[str,
     return rows
 
 
+def _column_label(title: str) -> str:
+    """A section's column: the first word of its heading that is not an article, cut to fit."""
+    words = [w for w in re.split(r"[\s’']+", title) if w.lower() not in {"le", "la", "les", "l", "d", "de"}]
+    word = (words or [title])[0]
+    return word[:1].upper() + word[1 : COLUMN - 1]
+
+
 def format_summary(monographs: list[Monograph], grid: Grid) -> str:
-    """Pole x section table: ✔ written, ~ thin, gap, · missing; then unknown fields."""
+    """Pole x section table: ✔ written, ◐ partial, ~ thin, gap, · missing; then unknown fields.
+    The columns are named after the headings an author writes (`## Genèse`)."""
     rows = completeness_rows(monographs, grid)
     if not rows:
-        return "No monograph found.\n"
-    short = [s.id[:5] for s in grid.sections]
+        return _("No monograph found.") + "\n"
     width = max(len(str(r["id"])) for r in rows) + 2
-    out = ["Completeness (✔ written, ~ thin, gap = sources silent, · missing; * required)\n"]
+    statuses = {status: _(word) for status, word in _STATUS.items()}
+    status_width = max(11, *(len(word) + 2 for word in statuses.values()))
+    legend = _("Completeness (✔ written, ◐ partial, ~ thin, {gap} = sources silent, · missing; * required)")
+    out = [legend.format(gap=_(_SYMBOLS[GAP])) + "\n"]
+    sections = grid.sections
     header = (
-        "pole".ljust(width)
-        + "status     "
-        + " ".join((("*" if s.required else " ") + short[i]).ljust(6) for i, s in enumerate(grid.sections))
+        _("pole").ljust(width)
+        + _("status").ljust(status_width)
+        + " ".join(("*" if s.required else " ") + _column_label(s.title).ljust(COLUMN - 1) for s in sections)
     )
-    out.append(header + "  unknown fields\n")
+    out.append(header + "  " + _("unknown fields") + "\n")
     for r in rows:
         states = r["sections"]
-        cells = " ".join(_SYMBOLS[states[s.id]].center(6) for s in grid.sections)
+        cells = " ".join(_(_SYMBOLS[states[s.id]]).center(COLUMN) for s in grid.sections)
         unknown = ", ".join(r["unknown_fields"])
-        out.append(f"{str(r['id']).ljust(width)}{str(r['status']).ljust(11)}{cells}  {unknown}\n")
+        status = statuses.get(str(r["status"]), str(r["status"]))
+        out.append(f"{str(r['id']).ljust(width)}{status.ljust(status_width)}{cells}  {unknown}\n")
     published = sum(1 for r in rows if r["status"] == "published")
-    out.append(f"{len(rows)} monograph(s): {published} published, {len(rows) - published} draft(s)\n")
-    out.append("\nCitations (paragraphs that cite a source / paragraphs)\n")
+    drafts = len(rows) - published
+    out.append(
+        _("{monographs}: {published}, {drafts}").format(
+            monographs=ngettext("{count} monograph", "{count} monographs", len(rows)).format(count=len(rows)),
+            published=ngettext("{count} published", "{count} published", published).format(count=published),
+            drafts=ngettext("{count} draft", "{count} drafts", drafts).format(count=drafts),
+        )
+        + "\n"
+    )
+    out.append("\n" + _("Citations (paragraphs that cite a source / paragraphs)") + "\n")
     for monograph in sorted(monographs, key=lambda m: m.id):
         citing, paragraphs = citing_share(monograph)
         share = f"{100 * citing / paragraphs:3.0f} %" if paragraphs else "  — "

@@ -45,7 +45,44 @@ def _field_lines(name: str, spec: FieldSpec, grid: Grid, pole_id: str, pole_name
             '  region_today: ""  # région actuelle',
         ]
     elif spec.type == "people":
-        lines += [f"{name}:", '  - name: ""', '    role: ""']
+        lines += [f"{name}:", '  - name: ""', '    role: ""', '    as_of: ""  # année où elle tient ce rôle']
+    elif spec.type == "count":
+        lines += [
+            f"{name}:",
+            '  value: ""  # le nombre ; « environ » : qualifier: environ',
+            '  as_of: ""  # année que décrit la source',
+            '  # source: "[@cle, p. 2]"',
+        ]
+    elif spec.type == "counts":
+        units = ", ".join(allowed)
+        lines += [
+            f"{name}:  # un effectif par ligne",
+            '  - value: ""',
+            f'    unit: ""  # {units}' if units else '    unit: ""',
+            '    as_of: ""  # année que décrit la source',
+            '    # scope: ""  # périmètre : le pôle, les entreprises membres...',
+            '    # source: "[@cle, p. 2]"',
+        ]
+    elif spec.type == "members":
+        lines += [
+            f"{name}:  # les structures que nomment les sources",
+            '  - name: ""',
+            '    type: ""  # voir les valeurs ci-dessus',
+            '    role: ""  # membre fondateur, structure porteuse...',
+            '    joined: ""  # année d\'adhésion',
+            '    as_of: ""  # année que décrit la source',
+            '    source: "[@cle, p. 2]"',
+        ]
+    elif spec.type == "funding":
+        lines += [
+            f"{name}:",
+            '  as_of: ""  # année de la répartition',
+            '  source: "[@cle, p. 3]"',
+            '  budget: {amount: "", as_of: ""}  # en euros',
+            '  shares:  # 100 % au total ; la part que les sources ne ventilent pas : « non précisé »',
+            '    - {category: "", share: ""}',
+            '  note: ""',
+        ]
     elif spec.type == "sources":
         lines += [
             f"{name}:",
@@ -70,7 +107,7 @@ def _field_lines(name: str, spec: FieldSpec, grid: Grid, pole_id: str, pole_name
         if themes is not None:
             # Comments even once the block is uncommented.
             lines += ["# Thèmes :"] + [f"#   {v} : {themes.label(v)}" for v in themes.values]
-    elif spec.type in ("summaries", "scores", "funding"):
+    elif spec.type in ("summaries", "scores"):
         lines.append(f"{name}: {{}}")
     else:
         placeholder = _PLACEHOLDER.get(spec.type, '""').replace("{id}", pole_id)

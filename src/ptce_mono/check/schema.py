@@ -31,6 +31,77 @@ def _text(**extra: Any) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, **extra}
 
 
+_YEAR: dict[str, Any] = {"type": "integer", "minimum": 1800, "maximum": 2099}
+# A citation in pandoc's syntax, quoted: `"[@key, p. 4]"`.
+_CITATION: dict[str, Any] = {"type": "string", "pattern": "@"}
+
+
+def _choice(allowed: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    return {"enum": list(allowed)} if allowed else _text()
+
+
+def _record(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
+def _count(units: list[str]) -> dict[str, Any]:
+    """A count: the old forms (a number, `environ 20`, `85 ETP`, `{value, unit, qualifier, note}`)
+    take any unit; a dated record (with `as_of`, `scope` or `source`) takes the grid's units."""
+    qualifiers = "|".join(COUNT_QUALIFIERS)
+    old = _record(
+        ["value"],
+        value={"type": "integer", "minimum": 0},
+        unit=_text(),
+        qualifier={"enum": list(COUNT_QUALIFIERS)},
+        note=_text(),
+    )
+    dated = _record(
+        ["value"],
+        value={"type": "integer", "minimum": 0},
+        unit=_choice(units),
+        qualifier={"enum": list(COUNT_QUALIFIERS)},
+        note=_text(),
+        as_of=_YEAR,
+        scope=_text(),
+        source=_CITATION,
+    )
+    dated["anyOf"] = [{"required": [key]} for key in ("as_of", "scope", "source")]
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 0},
+            # `environ 20`, `85 ETP`, `environ 85 ETP`: the unit is the trailing words
+            _text(pattern=f"^(({qualifiers}) ?)?[0-9]+( +[^0-9 ].*)?$"),
+            old,
+            dated,
+        ]
+    }
+
+
+def _funding(categories: list[str]) -> dict[str, Any]:
+    old_share = {"type": "integer", "minimum": 0, "maximum": 100}
+    old = _record([], self_financing=old_share, public=old_share, note=_text())
+    old["anyOf"] = [{"required": ["self_financing"]}, {"required": ["public"]}]
+    amount = {"type": "integer", "minimum": 0}
+    line = _record(
+        ["category", "share"],
+        category=_choice(categories),
+        share={"type": "number", "minimum": 0, "maximum": 100},
+        amount=amount,
+        as_of=_YEAR,
+        source=_CITATION,
+    )
+    new = _record(
+        [],
+        as_of=_YEAR,
+        source=_CITATION,
+        budget=_record(["amount"], amount=amount, as_of=_YEAR, source=_CITATION),
+        shares={"type": "array", "items": line},
+        note=_text(),
+    )
+    # The shares' total (100 % ± 1) is checked by `check`, not by the schema.
+    return {"anyOf": [old, new]}
+
+
 def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
     allowed = list(grid.allowed_values(spec))
     kind = spec.type
@@ -41,35 +112,27 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
     elif kind == "list":
         item: dict[str, Any] = {"enum": allowed} if allowed else _text()
         if spec.vocabulary == ROLE_VOCABULARY:
-            held = {
-                "type": "object",
-                "required": ["role"],
-                "additionalProperties": False,
-                "properties": {"role": {"enum": allowed}, "by": _text()},
-            }
+            held = _record(["role"], role={"enum": allowed}, by=_text(), as_of=_YEAR, source=_CITATION)
             item = {"anyOf": [item, held]}
         schema = {"type": "array", "items": item}
     elif kind == "year":
-        schema = {"type": "integer", "minimum": 1800, "maximum": 2099}
+        schema = dict(_YEAR)
     elif kind == "count":
-        qualifiers = "|".join(COUNT_QUALIFIERS)
+        schema = _count(allowed)
+    elif kind == "counts":
+        schema = {"anyOf": [_count(allowed), {"type": "array", "minItems": 1, "items": _count(allowed)}]}
+    elif kind == "members":
         schema = {
-            "anyOf": [
-                {"type": "integer", "minimum": 0},
-                # `environ 20`, `85 ETP`, `environ 85 ETP`: the unit is the trailing words
-                _text(pattern=f"^(({qualifiers}) ?)?[0-9]+( +[^0-9 ].*)?$"),
-                {
-                    "type": "object",
-                    "required": ["value"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "value": {"type": "integer", "minimum": 0},
-                        "unit": _text(),
-                        "qualifier": {"enum": list(COUNT_QUALIFIERS)},
-                        "note": _text(),
-                    },
-                },
-            ]
+            "type": "array",
+            "items": _record(
+                ["name"],
+                name=_text(),
+                type=_choice(allowed),
+                role=_text(),
+                joined=_YEAR,
+                as_of=_YEAR,
+                source=_CITATION,
+            ),
         }
     elif kind == "month":
         # YAML reads an unquoted 2013-10-01 as a date; JSON Schema tools see a string either way.
@@ -107,12 +170,7 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
     elif kind == "people":
         schema = {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "role"],
-                "additionalProperties": False,
-                "properties": {"name": _text(), "role": _text()},
-            },
+            "items": _record(["name", "role"], name=_text(), role=_text(), as_of=_YEAR, source=_CITATION),
         }
     elif kind == "sources":
         full = {
@@ -166,12 +224,7 @@ def _field_schema(spec: FieldSpec, grid: Grid) -> dict[str, Any]:
             },
         }
     elif kind == "funding":
-        share = {"type": "integer", "minimum": 0, "maximum": 100}
-        schema = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"self_financing": share, "public": share, "note": _text()},
-        }
+        schema = _funding(allowed)
     else:
         schema = _text()
     schema["description"] = spec.description

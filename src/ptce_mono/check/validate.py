@@ -8,16 +8,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ptce_mono.check.citations import check_citations
+from ptce_mono.check.dating import check_dates
 from ptce_mono.core.i18n import _
-from ptce_mono.core.machine import available_cores
+from ptce_mono.core.machine import available_cores, end_with_parent
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import is_inside
 from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph, parse_monograph
 
-# Completeness of one section, as the summary table and the cross-case matrix show it.
-WRITTEN, THIN, GAP, MISSING = "written", "thin", "gap", "missing"
+# Completeness of one section, as the summary table and the cross-case matrix show it. Partial:
+# some text, then a gap note saying what the sources do not document.
+WRITTEN, PARTIAL, THIN, GAP, MISSING = "written", "partial", "thin", "gap", "missing"
 
 
 def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
@@ -30,8 +32,9 @@ def section_state(monograph: Monograph, section_id: str, grid: Grid) -> str:
         return GAP
     if section.words == 0:
         return MISSING
-    # Partly documented (text, then a gap note): as complete as the sources allow.
-    return THIN if section.words < spec.min_words and not section.gaps else WRITTEN
+    if section.gaps:  # partly documented: text, then what the sources do not say
+        return PARTIAL
+    return THIN if section.words < spec.min_words else WRITTEN
 
 
 def _with_theme_labels(problem: Problem, grid: Grid) -> Problem:
@@ -63,8 +66,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
             problems.error(
                 section.position,
                 "duplicate-section",
-                f"section `{section.heading}` appears twice (first on line {seen[section.id].line})",
-                "Merge the two sections.",
+                _("section `{heading}` appears twice (first on line {line})").format(
+                    heading=section.heading, line=seen[section.id].line
+                ),
+                _("Merge the two sections."),
             )
             continue
         seen[section.id] = section.position
@@ -73,8 +78,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
             problems.warning(
                 section.position,
                 "section-order",
-                f"`{section.heading}` comes after a section that follows it in the grid",
-                f"Grid order: {', '.join(grid.section(i).title for i in order)}.",
+                _("`{heading}` comes after a section that follows it in the grid").format(
+                    heading=section.heading
+                ),
+                _("Grid order: {titles}.").format(titles=", ".join(grid.section(i).title for i in order)),
             )
         last_index = max(last_index, index)
         spec = grid.section(section.id)
@@ -89,8 +96,10 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 problems.error(
                     section.position,
                     "gap-in-published",
-                    f"required section `{spec.title}` is a gap in a published monograph",
-                    "A monograph whose required sections cannot be written stays `status: draft`.",
+                    _("required section `{title}` is a gap in a published monograph").format(
+                        title=spec.title
+                    ),
+                    _("A monograph whose required sections cannot be written stays `status: draft`."),
                 )
             continue
         if section.words == 0:
@@ -98,16 +107,17 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 section.position,
                 severity,
                 "empty-section",
-                f"section `{spec.title}` is empty",
-                "Write it, or mark it with a `::: lacune` block saying why the sources are silent.",
+                _("section `{title}` is empty").format(title=spec.title),
+                _("Write it, or mark it with a `::: lacune` block saying why the sources are silent."),
             )
         elif section.words < spec.min_words and not section.gaps:
             # A gap note after some text is the section's honest end: no call for padding.
             problems.warning(
                 section.position,
                 "thin-section",
-                f"section `{spec.title}` has {section.words} words; "
-                f"the grid expects at least {spec.min_words}",
+                _("section `{title}` has {words} words; the grid expects at least {least}").format(
+                    title=spec.title, words=section.words, least=spec.min_words
+                ),
             )
     for spec in grid.sections:
         if spec.required and spec.id not in seen:
@@ -115,16 +125,19 @@ def validate_monograph(monograph: Monograph, grid: Grid) -> list[Problem]:
                 Position(monograph.body_start_line, 1),
                 severity,
                 "missing-section",
-                f"required section `{spec.title}` is missing",
-                f"Add `## {spec.title}`, or a `::: lacune` block in it if the sources are silent.",
+                _("required section `{title}` is missing").format(title=spec.title),
+                _("Add `## {title}`, or a `::: lacune` block in it if the sources are silent.").format(
+                    title=spec.title
+                ),
             )
+    problems.items.extend(check_dates(monograph, grid))
     if published:
         swot = monograph.meta.get("swot") or {}
         if not any(swot.get(q) for q in ("strengths", "weaknesses", "opportunities", "threats")):
             problems.info(
                 monograph.front_position,
                 "no-swot",
-                "this published monograph has no SWOT items: the cross-case SWOT will list it as such",
+                _("this published monograph has no SWOT items: the cross-case SWOT will list it as such"),
             )
     return problems.items
 
@@ -152,8 +165,10 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
                         Position(),
                         Severity.WARNING,
                         "file-name",
-                        f"the file name `{stem}` differs from the id `{monograph.id}`",
-                        f"Rename the file `{monograph.id}.md`.",
+                        _("the file name `{stem}` differs from the id `{id}`").format(
+                            stem=stem, id=monograph.id
+                        ),
+                        _("Rename the file `{id}.md`.").format(id=monograph.id),
                     )
                 )
     for pole_id, group in by_id.items():
@@ -166,22 +181,21 @@ def _corpus_problems(monographs: list[Monograph]) -> list[Problem]:
                         Position(),
                         Severity.ERROR,
                         "duplicate-id",
-                        f"the id `{pole_id}` is also used by {others}",
-                        "Each pole needs its own id.",
+                        _("the id `{id}` is also used by {others}").format(id=pole_id, others=others),
+                        _("Each pole needs its own id."),
                     )
                 )
     return problems
 
 
-def _outside(shown: str, what: str) -> Problem:
-    return Problem(
-        shown,
-        Position(),
-        Severity.ERROR,
-        "link-outside",
-        f"the {what} is a link to a place outside the project; it is not read",
-        "Copy the monograph into the project instead of linking to it.",
+def _outside(shown: str, folder: bool) -> Problem:
+    message = (
+        _("the folder is a link to a place outside the project; it is not read")
+        if folder
+        else _("the file is a link to a place outside the project; it is not read")
     )
+    hint = _("Copy the monograph into the project instead of linking to it.")
+    return Problem(shown, Position(), Severity.ERROR, "link-outside", message, hint)
 
 
 def _boundary(path: Path, project: Path) -> Path:
@@ -213,8 +227,7 @@ def find_monographs(
         path = Path(raw)
         boundary = _boundary(path, inside)
         if os.path.lexists(path) and not is_inside(path, boundary):
-            what = "folder" if path.is_dir() else "file"
-            problems.append(_outside(_display(path, base), what))
+            problems.append(_outside(_display(path, base), path.is_dir()))
             continue
         if path.is_dir():
             for folder, dirs, files in os.walk(path, followlinks=False):
@@ -226,13 +239,13 @@ def find_monographs(
                     if is_inside(file, boundary):
                         found.append(file)
                     else:
-                        problems.append(_outside(_display(file, base), "file"))
+                        problems.append(_outside(_display(file, base), folder=False))
         elif os.path.lexists(path):
             # Not only regular files: a pipe or a device named here is reported by the reader.
             found.append(path)
         else:
             problems.append(
-                Problem(str(path), Position(), Severity.ERROR, "no-such-file", "no such file or folder")
+                Problem(str(path), Position(), Severity.ERROR, "no-such-file", _("no such file or folder"))
             )
     return sorted(dict.fromkeys(found)), problems
 
@@ -270,7 +283,7 @@ def _parse_all(
     chunks = [(files[i : i + size], shown[i : i + size], grid, keep_text) for i in range(0, len(files), size)]
     # This process parses the first chunk itself while the workers take the others: one process
     # fewer to start, and its results need no pickling.
-    with ProcessPoolExecutor(len(chunks) - 1) as pool:
+    with ProcessPoolExecutor(len(chunks) - 1, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         others = pool.map(_parse_chunk, chunks[1:])
         first = _parse_chunk(chunks[0])
         return first + [m for part in others for m in part]

@@ -24,7 +24,7 @@ from ptce_mono.commands.fingerprint import fingerprint, read_build_record, write
 from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.i18n import _, decimal, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
-from ptce_mono.core.project_files import read_text
+from ptce_mono.core.project_files import output_folder, read_text
 from ptce_mono.proof.findings import Finding, summary_line
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
@@ -69,9 +69,14 @@ class BuildReport:
 def _characters_without_font(project: Path, printed: list[Monograph]) -> list[Problem]:
     """A warning, with its file and line, for each character of a monograph that no font of the
     dossier has: it would print as an empty box (the machine's fonts are never used)."""
-    from ptce_mono.typeset.fonts import characters_without_font
+    from ptce_mono.typeset.fonts import characters_without_font, project_fonts
 
     found = []
+    for path, reason in project_fonts(project)[1]:
+        message = _("font not used: {reason}").format(reason=reason)
+        problem = Problem(str(path), Position(), Severity.WARNING, "font-refused", message)
+        LOGGER.warning("%s: %s", problem.path, problem.message)
+        found.append(problem)
     root = project.absolute()
     for monograph in printed:
         candidates = (Path(monograph.path).absolute(), root / monograph.path)
@@ -130,6 +135,8 @@ def build_dossier(
     (the problems `check` reports; nothing is written), RenderError or SandboxViolation.
     """
     started = time.perf_counter()
+    # The output folder, when in the project, is one of its own folders, not a link out of it.
+    output_folder(out_dir, project)
     # What an earlier build killed with SIGKILL left behind (a SIGTERM cleans up after itself).
     for folder in (out_dir, out_dir / CACHE_FOLDER / "pieces"):
         sweep_temporaries(folder)
@@ -168,6 +175,10 @@ def build_dossier(
             )
             return _with_site(report, project, out_dir, drafts, site)
         workers.start()
+        if force:  # everything typeset anew, the pieces in the cache too
+            from ptce_mono.typeset.pieces.builder import forget_cache
+
+            forget_cache(out_dir / CACHE_FOLDER / "pieces")
         from ptce_mono.commands.prepare import prepare_dossier
         from ptce_mono.typeset.stage import typeset
 
@@ -251,6 +262,16 @@ def report_lines(report: BuildReport, verbose: bool = False) -> list[str]:
     """What the build says when it is done: what it wrote, the poles printed, the drafts left out,
     and the proof of the PDF in one line (with `verbose`, every point to review under it)."""
     proof = [summary_line(report.findings), *(f"  {f.line()}" for f in report.findings if verbose)]
+    if report.up_to_date and report.site_pages:
+        # The site is written at each build: only the PDF was kept as it was.
+        return [
+            _(
+                "{pdf} is up to date ({pages} pages): nothing has changed since it was built; "
+                "--force rebuilds it."
+            ).format(pdf=report.pdf, pages=report.pages),
+            _site_line(report.site_pages),
+            *proof,
+        ]
     if report.up_to_date:
         return [
             _(
@@ -279,12 +300,12 @@ def report_lines(report: BuildReport, verbose: bool = False) -> list[str]:
             )
         )
     if report.site_pages:
-        lines.append(
-            _("Wrote the site: {count} pages in {folder}.").format(
-                count=len(report.site_pages), folder=report.site_pages[0].parent
-            )
-        )
+        lines.append(_site_line(report.site_pages))
     return [*lines, *proof]
+
+
+def _site_line(pages: list[Path]) -> str:
+    return _("Wrote the site: {count} pages in {folder}.").format(count=len(pages), folder=pages[0].parent)
 
 
 def warnings_line(count: int) -> str:

@@ -21,6 +21,7 @@ from ptce_mono.core.problems import Position, Problem, Severity, has_errors
 from ptce_mono.core.version import VERSION
 from ptce_mono.sources.config import CONFIG_NAME, project_bibliography
 from ptce_mono.sources.grid import load_grid
+from ptce_mono.sources.leftovers import project_leftovers
 from ptce_mono.sources.resources import project_resource
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
@@ -60,6 +61,8 @@ def check_project(
     bibliography, config_problems = project_bibliography(project)
     result = check_paths(targets, grid, root=project, keep_text=False, bibliography=bibliography)
     result.problems[:0] = config_problems
+    if not paths:  # the whole project: its settings and editorial texts too
+        result.problems.extend(project_leftovers(project, lambda path: _shown(path, project)))
     shown = Severity.ERROR if errors_only else level
     problems = [p for p in result.problems if p.severity >= shown]
     failed = has_errors(result.problems, strict)
@@ -84,6 +87,13 @@ def check_project(
             hidden,
         ).format(count=hidden, level=shown)
     return CheckOutcome(report, tally, failed)
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _tally(checked: int, drafts: int, count: Callable[[Severity], int]) -> str:

@@ -33,12 +33,15 @@ from ptce_mono.render.dossier import (
     read_editorial_text,
     render_dossier,
 )
+from ptce_mono.render.extent import with_page_counts
 from ptce_mono.render.references import bibliography_annex, source_item
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography
 from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig, load_config, order_poles
+from ptce_mono.sources.dated import front_matter_citations
 from ptce_mono.sources.edition import edition_datetime
 from ptce_mono.sources.grid import Grid, load_grid
+from ptce_mono.sources.leftovers import project_leftovers
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import project_resource
 
@@ -60,8 +63,8 @@ def _root_for(project: Path) -> Path:
 
 def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
     """The texts of the dossier that may cite: section bodies and their gaps' reasons, the
-    authors' summaries, editorial texts, SWOT statements (the strategic options' texts are added
-    once the options are read)."""
+    authors' summaries, editorial texts, SWOT statements, the front matter's `source:` keys (the
+    strategic options' texts are added once the options are read)."""
     texts = [section.body for m in printed for section in m.sections]
     texts += [gap.reason for m in printed for section in m.sections for gap in section.gaps]
     texts += [str(text) for m in printed for text in (m.meta.get("summaries") or {}).values()]
@@ -71,6 +74,7 @@ def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
     for m in printed:
         for items in (m.meta.get("swot") or {}).values():
             texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
+        texts.extend(cited.text for cited in front_matter_citations(m.meta))
     return texts
 
 
@@ -145,6 +149,7 @@ def analyse_project(
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial, load_options report it
             text = read_editorial_text(path, config.project)
             checked.problems.extend(check_text_citations(_shown(path), text, bibliography))
+    checked.problems.extend(project_leftovers(project, _shown))
     if has_errors(checked.problems):
         raise CorpusError(checked.problems)
 
@@ -207,6 +212,7 @@ def prepare_dossier(
         if not source.get("key")
     ]
     citations = render_citations(bibliography, config.csl, collect_citations(cited_texts), written_out)
+    citations = with_page_counts(citations, bibliography)
     LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
     editorial = read_editorial(config, citations)

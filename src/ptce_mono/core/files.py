@@ -1,14 +1,24 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of one."""
+"""Writes that never destroy: atomic, never through a link, temporary files named as ours.
+
+A file is written beside its target under a name only ptce-mono uses (`.<name>.ptce-mono.<pid>.
+<random>.tmp`), then renamed over it: a reader sees the old file or the new one, never half of
+one, and a link at the target is replaced, not followed. `sweep_temporaries` removes only such
+names whose writer is gone, regular files of this user: never another program's file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
-# `.<name>.<pid>.<random>.tmp`: the process id says whether the writer may still be at work.
-_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+TEMPORARY_MARK = "ptce-mono"
+# `.<name>.ptce-mono.<pid>.<random>.tmp`: the process id says whether the writer may still be at
+# work; `mkstemp`'s random part is 8 of [a-z0-9_].
+_TEMPORARY = re.compile(rf"^\..+\.{TEMPORARY_MARK}\.(\d+)\.[a-z0-9_]{{8}}\.tmp$")
 
 
 def current_umask() -> int:
@@ -32,7 +42,9 @@ def readable_mode() -> int:
 
 def temporary_beside(path: Path) -> tuple[int, str]:
     """A new private temporary file next to `path`, named so that `sweep_temporaries` knows it."""
-    return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    return tempfile.mkstemp(
+        prefix=f".{path.name}.{TEMPORARY_MARK}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
 
 
 def _alive(pid: int) -> bool:
@@ -54,13 +66,46 @@ def sweep_temporaries(folder: Path) -> list[Path]:
         return removed
     for name in names:
         match = _TEMPORARY.match(name)
-        if match and not _alive(int(match.group(1))):
-            try:
+        if not match or _alive(int(match.group(1))):
+            continue
+        try:
+            info = os.lstat(folder / name)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
                 (folder / name).unlink()
                 removed.append(folder / name)
-            except OSError:
-                pass
+        except OSError:
+            pass
     return removed
+
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create `path` with `data`; never over a file or a link that is there (FileExistsError)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o666)  # the umask applies, as for `open()`
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def digest_of_output(path: Path) -> str:
+    """The SHA-256 of the regular file `path` itself ("" when it is missing, a link or anything
+    else): an output's record is checked without following a link or opening a pipe."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return ""
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return ""
+        digest = hashlib.sha256()
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -9,15 +9,24 @@ translated.
 
 The language is chosen once per process, before any message is made: worker processes forked
 afterwards speak the same language.
+
+click, which reads the command line, marks its own words (« Usage », « Error », « Missing
+argument », « default », « required »...) with the standard library's `gettext`, in the
+process's global text domain. Their French is a second catalog beside ours, `click.po`, which
+`make catalogs` extracts from the installed click; `set_language` makes it the global domain and
+says the language the standard library's way, in the `LANGUAGE` environment variable (which the
+processes the tool starts inherit, so they speak the same language).
 """
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from pathlib import Path
 
 DOMAIN = "ptce_mono"
+CLICK_DOMAIN = "click"  # click's own messages, translated in locale/fr/LC_MESSAGES/click.po
 LOCALE_FOLDER = Path(__file__).resolve().parents[1] / "locale"
 LANGUAGES = ("fr", "en")
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -47,6 +56,9 @@ def set_language(language: str | None) -> str:
     else:
         _translations = gettext.translation(DOMAIN, LOCALE_FOLDER, languages=[chosen], fallback=True)
     _language = chosen
+    gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_FOLDER))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = chosen
     return chosen
 
 
@@ -57,7 +69,10 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """`message` in the language spoken."""
+    """`message` in the language spoken (an empty text stays empty: gettext would give the
+    catalog's header for it)."""
+    if not message:
+        return message
     if _translations is None:
         set_language(None)
     assert _translations is not None
@@ -84,6 +99,36 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
 
 
+# The system says why a file could not be read or written in English (`strerror`): the usual
+# reasons are said here in the language spoken.
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EEXIST: N_("it already exists"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("it is a link"),
+    errno.EMFILE: N_("too many open files"),
+    errno.EIO: N_("input/output error"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why reading or writing a file failed (`exc`: an OSError, or a file that is not UTF-8), in the
+    language spoken."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _("it is not UTF-8 text (byte {position})").format(position=exc.start)
+    reason = _OS_REASONS.get(getattr(exc, "errno", None) or 0)
+    if reason is not None:
+        return _(reason)
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 __all__ = [
     "LANGUAGES",
     "N_",
@@ -92,5 +137,6 @@ __all__ = [
     "decimal",
     "language_from_environment",
     "ngettext",
+    "os_reason",
     "set_language",
 ]

@@ -12,10 +12,16 @@ templates, assets) comes through here, so that one rule holds for all of them:
 
 A refused file is never read, not even in part: `Refused` says why, as an `OSError`, so readers
 that already report unreadable files report it the same way.
+
+Writing follows the same notion of inside: `output_folder` makes the folders the tool writes into
+(`build/` and its subfolders, `init`'s and `new`'s targets) and refuses one reached through a
+link, so that a write never leaves the project by a link; `core.files` never writes through a
+link either (a file is written beside its target, then renamed over it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -140,6 +146,44 @@ def read_head(path: Path, root: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
         os.close(fd)
 
 
+def lexically_inside(path: Path, root: Path) -> bool:
+    """True when `path`, made absolute without following links, lies under `root`."""
+    return Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(root)))
+
+
+def output_folder(folder: Path, root: Path) -> Path:
+    """`folder`, created if needed, as a folder the tool may write into; returned as given.
+
+    When `folder` lies under `root` (the project, or an output folder), every folder from `root`
+    down to it must be a real folder: a link there, even to a place inside, would take the writes
+    where the link leads. A folder named outside `root` (`--out` elsewhere) is the user's choice
+    and is only created. Raises Refused, or OSError when a folder cannot be made."""
+    if not lexically_inside(folder, root):
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    current = Path(os.path.abspath(root))
+    current.mkdir(parents=True, exist_ok=True)  # the root is the caller's to name
+    for part in Path(os.path.abspath(folder)).relative_to(current).parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):  # made meanwhile by another build
+                os.mkdir(current)
+            info = os.lstat(current)
+        if stat.S_ISLNK(info.st_mode):
+            raise Refused(
+                "output-link",
+                _("{path} is a link: the tool writes only into the project's own folders").format(
+                    path=current
+                ),
+                current,
+            )
+        if not stat.S_ISDIR(info.st_mode):
+            raise Refused("not-a-folder", _("{path} is not a folder").format(path=current), current)
+    return folder
+
+
 def is_regular_file_inside(path: Path, root: Path) -> bool:
     """True for a regular file under `root` (links resolved); nothing is opened."""
     try:
@@ -155,6 +199,8 @@ __all__ = [
     "Refused",
     "is_inside",
     "is_regular_file_inside",
+    "lexically_inside",
+    "output_folder",
     "read_bytes",
     "read_head",
     "read_text",

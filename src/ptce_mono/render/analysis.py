@@ -18,7 +18,13 @@ from ptce_mono.render.markdown import render_inline
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
-STATE_LABELS = {"written": "rédigée", "thin": "succincte", "gap": "non documentée", "missing": "absente"}
+STATE_LABELS = {
+    "written": "rédigée",
+    "partial": "partielle",
+    "thin": "succincte",
+    "gap": "non documentée",
+    "missing": "absente",
+}
 EDITORIAL_PARTS = ("intro", "swot", "options", "governance")
 
 
@@ -67,9 +73,12 @@ def pole_map_html(monographs: list[Monograph]) -> str:
     points = []
     for index, m in enumerate(monographs, 1):
         location = location_of(m.meta)
-        points.append(
-            MapPoint(f"2.{index}", m.name, str(location.get("departement", "")), location.get("coordinates"))
-        )
+        # The front matter's `coordinates: {lat, lon}`, as the map's (lat, lon).
+        given = location.get("coordinates")
+        where = None
+        if isinstance(given, dict) and given.keys() >= {"lat", "lon"}:
+            where = (given["lat"], given["lon"])
+        points.append(MapPoint(f"2.{index}", m.name, str(location.get("departement", "")), where))
     # As an image rather than inline markup: WeasyPrint's SVG renderer reads SVG presentation
     # styles that its HTML style engine would reject, and browsers show it the same way.
     svg = pole_map(points).encode("utf-8")

@@ -30,8 +30,10 @@ from markupsafe import escape
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
-from ptce_mono.sources.bibliography import Bibliography, read_style_text
+from ptce_mono.core.pandoc import run_pandoc
+from ptce_mono.sources.bibliography import Bibliography
 from ptce_mono.sources.citekeys import citation_spans
+from ptce_mono.sources.csl_style import StyleError, style_for_pandoc
 
 _CITATION_DIV = re.compile(r'<div id="c(\d+)">\s*(?:<p>)?(.*?)(?:</p>)?\s*</div>', re.DOTALL)
 _ENTRY_START = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>')
@@ -156,15 +158,23 @@ def render_citations(
     entries = _styled_items(bibliography.csl_items())
     items = json.dumps(entries, ensure_ascii=False, sort_keys=True)
     try:
-        style_text = read_style_text(style)
+        style_text = style_for_pandoc(style)
+    except StyleError as exc:
+        raise RenderError(
+            _("{place}: the citation style cannot be used: {reason}").format(
+                place=f"{style}:{exc.position.line}", reason=exc.reason
+            )
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(
             _("{path}: cannot read the citation style: {reason}").format(path=style, reason=exc)
         ) from None
+    # What pandoc works on, for a message should it fail: the style and the bibliography files.
+    what = ", ".join(str(path) for path in [style, *bibliography.files])
     rendered = RenderedCitations()
     if bibliography.entries:
         digest = hashlib.sha256("\0".join([items, style_text, *citations]).encode()).hexdigest()
-        rendered = _render_cached(digest, items, style_text, tuple(citations))
+        rendered = _render_cached(digest, items, style_text, tuple(citations), what)
     written: dict[str, str] = {}
     if sources:
         # Sources of different case studies may share a title and a year: each is listed in its
@@ -174,7 +184,7 @@ def render_citations(
         )
         items = json.dumps(_styled_items(list(sources)), ensure_ascii=False, sort_keys=True)
         digest = hashlib.sha256("\0".join([items, plain_style]).encode()).hexdigest()
-        written = _render_cached(digest, items, plain_style, ()).entries
+        written = _render_cached(digest, items, plain_style, (), str(style)).entries
     # A new record: the one `_render_cached` returns is shared by every build of this process.
     return dataclasses.replace(
         rendered,
@@ -184,29 +194,25 @@ def render_citations(
 
 
 @functools.lru_cache(maxsize=8)
-def _render_cached(digest: str, items: str, style_text: str, citations: tuple[str, ...]) -> RenderedCitations:
-    import pypandoc
-
+def _render_cached(
+    digest: str, items: str, style_text: str, citations: tuple[str, ...], what: str
+) -> RenderedCitations:
     del digest  # the cache's key: the content it names
     document = ["---", "lang: fr-FR", "link-citations: true", "nocite: '[@*]'", "---", ""]
     for index, written in enumerate(citations):
         document += [f"::: {{#c{index}}}", written, ":::", ""]
-    with tempfile.TemporaryDirectory(prefix="ptce-citeproc-") as work:
+    with tempfile.TemporaryDirectory(prefix="ptce-mono-citeproc-") as work:
         bib = Path(work) / "bibliography.json"
         csl = Path(work) / "style.csl"
         bib.write_text(items, encoding="utf-8")
         csl.write_text(style_text, encoding="utf-8")
-        try:
-            html = pypandoc.convert_text(
-                "\n".join(document),
-                "html",
-                format=_READER,
-                extra_args=["--citeproc", f"--csl={csl}", f"--bibliography={bib}", "--wrap=none"],
-            )
-        except (RuntimeError, OSError) as exc:
-            raise RenderError(
-                _("pandoc could not format the citations: {reason}").format(reason=exc)
-            ) from None
+        # Sandboxed and bounded (core.pandoc); the style is the one the tool read and checked.
+        arguments = [f"--from={_READER}", "--to=html", "--wrap=none", "--citeproc"]
+        html = run_pandoc(
+            [*arguments, f"--csl={csl}", f"--bibliography={bib}"],
+            "\n".join(document),
+            what=what,
+        )
     html = _house_style(_ranges(_safe_links(html)))
     rendered = {
         citations[int(m.group(1))]: m.group(2).strip()

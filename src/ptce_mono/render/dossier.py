@@ -24,18 +24,23 @@ from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
 from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
+from ptce_mono.check.citations import cited_keys
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
 from ptce_mono.render.citations import RenderedCitations
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
+from ptce_mono.render.gaps import GapNote
 from ptce_mono.render.linebreaks import spaces_open_runs
 from ptce_mono.render.loader import template_loaders
 from ptce_mono.render.markdown import TooDeep, render_inline, render_markdown
+from ptce_mono.render.pole_swot import PoleSwotQuadrant, pole_swot
 from ptce_mono.render.references import Reference, chapter_references
+from ptce_mono.render.template_sandbox import DossierSandbox
 from ptce_mono.render.typography import french_html, french_text, in_words, proper_names, running_head
 from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig
+from ptce_mono.sources.dated import Person
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 from ptce_mono.sources.resources import template_folders
@@ -46,6 +51,7 @@ MONTHS = (
 )
 NAMED_POLES = 12
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
+
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -71,7 +77,7 @@ class RenderedSection:
     anchor: str
     title: str
     html: str
-    gaps: tuple[Markup, ...]  # each gap's reason, as HTML
+    gaps: tuple[GapNote, ...]
 
 
 @dataclass
@@ -87,12 +93,13 @@ class Chapter:
     location: dict[str, Any]
     motto: dict[str, str] | None
     facts: list[Fact]
-    interviewees: list[dict[str, str]]
+    interviewees: list[Person]
     sections: list[RenderedSection]
     authors: list[str]
     date_written: str
     sources: list[dict[str, str]]  # the front matter's sources written out in full
     references: list[Reference] = field(default_factory=list)  # bibliography entries
+    swot: list[PoleSwotQuadrant] = field(default_factory=list)  # the pole's own, closing it
 
 
 @dataclass(frozen=True)
@@ -148,15 +155,19 @@ class RenderedDossier:
 
 
 def chapter_for(
-    monograph: Monograph, number: str, grid: Grid, citations: RenderedCitations | None = None
+    monograph: Monograph,
+    number: str,
+    grid: Grid,
+    citations: RenderedCitations | None = None,
+    swot: bool = True,
 ) -> Chapter:
     meta = monograph.meta
     location: dict[str, Any] = location_of(meta)
     region = location.get("region_study")
     people = list(meta.get("interviewees") or [])
-    facts = pole_facts(meta)
     order = grid.section_ids
     cite = citations.cite_function(f"{monograph.id}--") if citations else None
+    facts = pole_facts(meta, cite)
     sections = [
         RenderedSection(
             section.id,
@@ -165,13 +176,18 @@ def chapter_for(
             render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
             if section.words
             else "",
-            tuple(Markup(render_inline(gap.reason, cite)) for gap in section.gaps),
+            tuple(GapNote.of(gap.reason, Markup(render_inline(gap.reason, cite))) for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
         if section.id is not None
     ]
     motto = meta.get("motto")
     name = monograph.name
+
+    def quote(text: str) -> Markup:
+        """A SWOT statement as one line of Markdown, as the cross-case SWOT prints it."""
+        return Markup(render_inline(text, cite))
+
     return Chapter(
         number=number,
         pole=monograph.id,
@@ -192,14 +208,16 @@ def chapter_for(
         date_written=french_month(str(meta.get("date_written") or "")) or NOT_DOCUMENTED,
         sources=[] if citations else [s for s in meta.get("sources") or [] if not s.get("key")],
         references=chapter_references(
-            monograph.id, cited_keys(monograph), list(meta.get("sources") or []), citations
+            monograph.id, case_study_keys(monograph), list(meta.get("sources") or []), citations
         ),
+        swot=pole_swot(meta, grid, quote) if swot else [],
     )
 
 
-def cited_keys(monograph: Monograph) -> list[str]:
-    """The keys a case study cites: in its sections' text and in their gaps' reasons."""
-    keys = [use.key for section in monograph.sections for use in section.citations.uses]
+def case_study_keys(monograph: Monograph) -> list[str]:
+    """The keys a case study cites: in its sections' text, its front matter's `source:` keys, its
+    SWOT statements, and its gaps' reasons."""
+    keys = [use.key for use in cited_keys(monograph)]
     reasons = (gap.reason for section in monograph.sections for gap in section.gaps)
     return keys + [key for reason in reasons for span in citation_spans(reason) for key in span.keys]
 
@@ -247,7 +265,7 @@ def w3c_date(value: dt.date) -> str:
 
 
 def make_environment(project: Path) -> Environment:
-    env = Environment(
+    env = DossierSandbox(
         loader=ChoiceLoader(template_loaders(template_folders(project), project)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -346,7 +364,9 @@ def render_dossier(
     `annexes_html` adds the annexes after it; their h1/h2 with ids join the Sommaire.
     """
     env = env or make_environment(project)
-    chapters = [chapter_for(m, f"2.{i}", grid, citations) for i, m in enumerate(monographs, 1)]
+    chapters = [
+        chapter_for(m, f"2.{i}", grid, citations, config.case_study_swot) for i, m in enumerate(monographs, 1)
+    ]
     model = DossierModel(
         config=config,
         grid=grid,

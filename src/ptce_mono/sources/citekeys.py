@@ -53,7 +53,6 @@ class SectionCitations:
 
     uses: list[KeyUse] = field(default_factory=list)
     uncited_claims: list[tuple[Position, str]] = field(default_factory=list)  # where, what
-    opening_cites: bool = False  # the section's first paragraph cites: it covers the section
     paragraphs: int = 0
     citing: int = 0
 
@@ -128,7 +127,7 @@ def scan_section(buffer: list[tuple[int, str]]) -> SectionCitations:
             paragraphs[-1].append((number, line))
         elif paragraphs[-1]:
             paragraphs.append([])
-    for index, lines in enumerate(p for p in paragraphs if p):
+    for lines in (p for p in paragraphs if p):
         text = "\n".join(line for _, line in lines)
         spans = list(citation_spans(text))
         for span in spans:
@@ -140,8 +139,6 @@ def scan_section(buffer: list[tuple[int, str]]) -> SectionCitations:
         result.paragraphs += 1
         if spans:
             result.citing += 1
-            if index == 0:
-                result.opening_cites = True
             continue
         claim = first_claim(text)
         if claim is not None:

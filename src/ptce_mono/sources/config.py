@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ptce_mono.core.errors import ConfigError
-from ptce_mono.core.i18n import N_, _
+from ptce_mono.core.i18n import N_, _, os_reason
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity
 from ptce_mono.core.project_files import read_text
 from ptce_mono.core.text import did_you_mean
@@ -28,7 +28,7 @@ from ptce_mono.sources.bibliography import (
     packaged_style,
     shown_path,
 )
-from ptce_mono.sources.fields import slug
+from ptce_mono.sources.fields import flag, slug
 from ptce_mono.sources.reader import At, Choice, ListOf, Reader, Record, Text, optional, required
 from ptce_mono.sources.yamlsafe import YValue, load_yaml
 
@@ -80,6 +80,7 @@ class DossierConfig:
     options: Path | None = None  # the strategic options (TOWS) file, when the project has one
     edition: str = ""  # the edition's date as written (2014-03 or 2014-03-15), "" when not given
     pdf_variant: str = PDF_VARIANTS[0]
+    case_study_swot: bool = True  # each case study ends with the pole's own SWOT
 
     @property
     def reference_year(self) -> int:
@@ -104,9 +105,7 @@ def load_config(project: Path, path: Path | None = None) -> DossierConfig:
         problems.error(
             Position(),
             "config-unreadable",
-            _("cannot read the dossier settings: {reason}").format(
-                reason=getattr(exc, "strerror", None) or exc
-            ),
+            _("cannot read the dossier settings: {reason}").format(reason=os_reason(exc)),
             hint.format(file=CONFIG_NAME),
         )
         raise ConfigError(problems.items) from None
@@ -202,6 +201,7 @@ def _settings_spec(project: Path) -> Record:
             optional("bibliography", ListOf(Text(bibliography_file(project)), one_as_list=True), []),
             optional("csl", Text(citation_style(project))),
             optional("pdf", Record((optional("variant", Choice(PDF_VARIANTS), PDF_VARIANTS[0]),)), {}),
+            optional("case_study_swot", Text(flag, N_("true or false")), True),
         ),
         label=N_("the dossier settings"),
     )
@@ -237,6 +237,7 @@ def _config(values: dict[str, Any], shown: str, project: Path, problems: Problem
         bibliography=tuple(values["bibliography"]),
         csl=values.get("csl") or packaged_style(DEFAULT_STYLE),
         pdf_variant=values["pdf"].get("variant") or PDF_VARIANTS[0],
+        case_study_swot=values["case_study_swot"],
         warnings=tuple(p for p in problems.items if p.severity < Severity.ERROR),
     )
 

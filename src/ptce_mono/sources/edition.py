@@ -14,6 +14,10 @@ from pathlib import Path
 
 from ptce_mono.sources.config import DossierConfig
 
+# A project's files never configure git here: no bare repository found inside the project is
+# used, no monitor program run.
+_NO_PROJECT_CONFIG = ("-c", "safe.bareRepository=explicit", "-c", "core.fsmonitor=false")
+
 
 def _last_commit(project: Path) -> int | None:
     """When the project's files were last committed (seconds), if it is a git work tree."""
@@ -22,7 +26,7 @@ def _last_commit(project: Path) -> int | None:
         return None
     try:
         done = subprocess.run(
-            [git, "log", "-1", "--format=%ct", "--", "."],
+            [git, *_NO_PROJECT_CONFIG, "log", "-1", "--format=%ct", "--", "."],
             cwd=project,
             capture_output=True,
             text=True,

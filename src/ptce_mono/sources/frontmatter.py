@@ -10,20 +10,17 @@ from typing import Any
 
 from ptce_mono.core.i18n import N_, _, current_language
 from ptce_mono.core.problems import Position, ProblemList
+from ptce_mono.sources.dated import count_spec, counts_spec, funding_spec, members_spec, people_spec
 from ptce_mono.sources.fields import (
-    COUNT_QUALIFIERS,
     AuthorityRole,
-    Count,
     between,
-    count,
+    citation,
     departement,
     level,
     month,
-    share,
     slug,
     source_date,
     url,
-    whole_number,
     year,
 )
 from ptce_mono.sources.grid import SWOT_QUADRANTS, FieldSpec, Grid
@@ -55,10 +52,6 @@ def _motto_record(values: dict[str, Any], at: At) -> dict[str, str]:
     return {"text": values["text"].strip('«» "“”'), "attribution": values["attribution"]}
 
 
-def _count_record(values: dict[str, Any], at: At) -> Count:
-    return Count(values["value"], values["qualifier"], values["unit"], values["note"])
-
-
 def _swot_item(values: dict[str, Any], at: At) -> dict[str, Any]:
     if at.mapping is not None and "theme" not in at.mapping.entries:
         at.warning(
@@ -87,12 +80,19 @@ def _list(grid: Grid, spec: FieldSpec) -> ListOf:
     allowed = grid.allowed_values(spec)
     item: Spec = Choice(allowed) if allowed else Text()
     if spec.vocabulary == ROLE_VOCABULARY:
-        role = Choice(allowed, make=AuthorityRole)
+        role = Choice(allowed, make_at=lambda text, position: AuthorityRole(text, position=position))
         held = Record(
-            (required("role", Choice(allowed)), optional("by", Text(), "")),
-            finish=lambda values, at: AuthorityRole(values["role"], values["by"]),
+            (
+                required("role", Choice(allowed)),
+                optional("by", Text(), ""),
+                optional("as_of", Text(year, N_("a year"))),
+                optional("source", Text(citation, N_("a citation"))),
+            ),
+            finish=lambda values, at: AuthorityRole(
+                values["role"], values["by"], values.get("as_of"), values.get("source"), at.position
+            ),
         )
-        item = by_shape(role, held, what=N_("a role or `{role: ..., by: ...}`"))
+        item = by_shape(role, held, what=N_("a role or `{role: ..., by: ..., as_of: ...}`"))
     hint = _("Write `{field}: [first, second]`, or one `- item` per line.").format(field=spec.name)
     return ListOf(item, hint, unique=lambda value: value)
 
@@ -149,25 +149,20 @@ def field_spec(grid: Grid, spec: FieldSpec) -> Spec:
     if kind == "month":
         return Text(month, N_("a date"))
     if kind == "count":
-        counted = Record(
-            (
-                required("value", Text(whole_number, N_("a whole number"))),
-                optional("unit", Text(), ""),
-                optional("qualifier", Choice(COUNT_QUALIFIERS), ""),
-                optional("note", Text(), ""),
-            ),
-            finish=_count_record,
-        )
-        return by_shape(Text(count), counted, what=N_("a number or `{value: ..., unit: ...}`"))
+        return count_spec(grid.allowed_values(spec))
+    if kind == "counts":
+        return counts_spec(grid.allowed_values(spec))
+    if kind == "members":
+        return members_spec(grid.allowed_values(spec))
+    if kind == "funding":
+        return funding_spec(grid.allowed_values(spec))
     if kind == "motto":
-        record = Record(
-            (required("text", Text()), optional("attribution", Text(), "")), finish=_motto_record
-        )
+        record = Record((required("text", Text()), optional("attribution", Text(), "")), finish=_motto_record)
         return by_shape(Text(lambda text, at: {"text": text, "attribution": ""}), record, what=N_("a text"))
     if kind == "location":
         return _location(grid)
     if kind == "people":
-        return ListOf(Record((required("name", Text()), required("role", Text()))))
+        return people_spec()
     if kind == "sources":
         return _sources(grid)
     if kind == "summaries":
@@ -177,14 +172,6 @@ def field_spec(grid: Grid, spec: FieldSpec) -> Spec:
     if kind == "scores":
         ids = tuple(grid.referentiel.indicator_ids())
         return MapOf(Text(level), ids, "unknown-indicator", N_("a référentiel indicator"))
-    if kind == "funding":
-        return Record(
-            (
-                optional("self_financing", Text(share)),
-                optional("public", Text(share)),
-                optional("note", Text(), ""),
-            )
-        )
     return Text()
 
 

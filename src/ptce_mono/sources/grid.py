@@ -25,6 +25,8 @@ FIELD_TYPES = {
     "list",
     "year",
     "count",
+    "counts",
+    "members",
     "month",
     "people",
     "sources",

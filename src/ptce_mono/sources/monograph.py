@@ -18,6 +18,7 @@ from ptce_mono.core.text import count_words, did_you_mean, normalise
 from ptce_mono.sources.citekeys import SectionCitations, scan_section
 from ptce_mono.sources.frontmatter import read_front_matter
 from ptce_mono.sources.grid import Grid
+from ptce_mono.sources.leftovers import scan_leftovers
 from ptce_mono.sources.source_text import read_source
 from ptce_mono.sources.yamlsafe import Mapping, load_yaml
 
@@ -175,6 +176,7 @@ def parse_text(
                 _("text damaged by a PDF extraction (`{text}`)").format(text=match.group(0)),
                 _("Retype the passage: in the CITEGO extraction Ġ=é, ǀ=v, dž=x, ă=à, ğ=è, ġ=ê."),
             )
+    scan_leftovers(text, problems)
     nested = too_deep("\n".join(lines[body_start - 1 :]))
     if nested is not None:
         depth, depth_line = nested

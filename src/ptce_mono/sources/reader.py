@@ -19,7 +19,8 @@ from typing import Any
 
 from ptce_mono.core.i18n import N_, _, ngettext
 from ptce_mono.core.problems import Position, ProblemList, Severity
-from ptce_mono.core.text import did_you_mean, normalise
+from ptce_mono.core.text import did_you_mean
+from ptce_mono.sources.vocabulary import allowed_value
 from ptce_mono.sources.yamlsafe import Mapping, Scalar, Sequence, YValue
 
 
@@ -77,6 +78,7 @@ class Choice(Spec):
     any_case: bool = False
     make: Callable[[str], Any] | None = None
     what: str = N_("a text")
+    make_at: Callable[[str, Position], Any] | None = None  # as `make`, told where the value is
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class ListOf(Spec):
     item: Spec
     hint: str = ""  # how to write the list, shown when it is not one or is too short
     one_as_list: bool = False  # a lone scalar counts as a list of one
+    lone_item: bool = False  # a lone item of any shape (a scalar, a mapping) counts as a list of one
     min_items: int = 0
     too_few_code: str = "too-few-items"
     unique: Callable[[Any], Hashable] | None = None
@@ -215,28 +218,20 @@ class Reader:
         text = self.text(value, spec, name)
         if text is None:
             return None
-        make = spec.make or str
-        if text in spec.values:
-            return make(text)
-        at = At(self.problems, name, value.position)
-        for candidate in spec.values:
-            if spec.any_case and candidate.casefold() == text.casefold():
-                return make(candidate)
-            if normalise(candidate) == normalise(text):
-                message = _("`{name}`: write `{expected}`, not `{found}`")
-                hint = _("Values are written exactly as in the grid.")
-                at.error(spec.code, message.format(name=at.name, expected=candidate, found=text), hint)
-                return None
-        allowed = _("Allowed: {values}.").format(values=", ".join(spec.values))
-        at.error(
-            spec.code,
-            _("`{name}`: `{found}` is not an allowed value").format(name=at.name, found=text),
-            " ".join(filter(None, (did_you_mean(text, list(spec.values)), allowed))),
+        found = allowed_value(
+            text, spec.values, At(self.problems, name, value.position), spec.code, spec.any_case
         )
-        return None
+        if found is None:
+            return None
+        if spec.make_at is not None:
+            return spec.make_at(found, value.position)
+        return (spec.make or str)(found)
 
     def items(self, value: YValue, spec: ListOf, at: At) -> list[Any] | None:
-        if isinstance(value, Scalar) and spec.one_as_list:
+        lone = not isinstance(value, Sequence) and (
+            spec.lone_item or (spec.one_as_list and isinstance(value, Scalar))
+        )
+        if lone:
             value = Sequence([value], value.position)
         if not isinstance(value, Sequence):
             self.wrong_type(value, spec, at, spec.hint)
@@ -252,7 +247,7 @@ class Reader:
         result: list[Any] = []
         seen: dict[Hashable, Position] = {}
         for index, item in enumerate(value.items, 1):
-            read = self.read(item, spec.item, f"{at.name}[{index}]")
+            read = self.read(item, spec.item, at.name if lone else f"{at.name}[{index}]")
             if read is None:
                 continue
             key = spec.unique(read) if spec.unique else None

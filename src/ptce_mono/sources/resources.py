@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptce_mono.core.errors import ConfigError
+from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, Severity
 from ptce_mono.core.project_files import is_inside
 
@@ -38,14 +39,14 @@ def project_resource(project: Path, name: str) -> Path:
     own = project / name
     if not own.is_dir():
         return default_resource(name)
-    if not is_inside(own, project):
+    if not is_inside(own.absolute(), project.absolute()):  # absolute: a relative one is taken from `project`
         problem = Problem(
             str(own),
             Position(),
             Severity.ERROR,
             "link-outside",
-            "the folder is a link to a place outside the project; it is not read",
-            "Copy the folder into the project instead of linking to it.",
+            _("the folder is a link to a place outside the project; it is not read"),
+            _("Copy the folder into the project instead of linking to it."),
         )
         raise ConfigError([problem])
     return own

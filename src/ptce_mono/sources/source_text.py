@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ptce_mono.core.i18n import N_, _
+from ptce_mono.core.i18n import N_, _, os_reason
 from ptce_mono.core.problems import Position, ProblemList
 from ptce_mono.core.project_files import Refused, read_bytes
 
@@ -41,7 +41,7 @@ def read_source(path: Path, problems: ProblemList, root: Path | None = None) -> 
             problems.error(Position(), refused.code, refused.message, _(hint) if hint else "")
         return None
     except OSError as exc:
-        reason = exc.strerror or exc
+        reason = os_reason(exc)
         problems.error(Position(), "unreadable", _("cannot read the file: {reason}").format(reason=reason))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -127,6 +127,9 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
             hint = _("YAML does not allow tabs for indentation: use spaces.")
         elif "mapping values are not allowed" in reason:
             hint = _colon_hint(bad_line) or hint
+        elif mark and bad_line[mark.column : mark.column + 1] == "@":
+            # `source: [@key, p. 4]`: to YAML, `[` opens a list and `@` is reserved.
+            hint = _('A citation is written in quotes: `source: "[@key, p. 4]"`.')
         shown = _(reason) if reason in _KNOWN_REASONS else reason
         problems.error(pos, "yaml-syntax", _("YAML syntax error: {reason}").format(reason=shown), hint)
         return None
@@ -152,6 +155,9 @@ def load_yaml(text: str, problems: ProblemList, line_offset: int = 0) -> Mapping
         )
         return None
     return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class _NodeReader:
@@ -189,6 +195,19 @@ class _NodeReader:
             )
             return None
         if isinstance(node, yaml.ScalarNode):
+            control = _CONTROL.search(str(node.value))
+            if control:
+                # Written as an escape in quotes (`"\e[31m"`): no table, terminal or XML report
+                # can print it.
+                self.problems.error(
+                    self.pos(node),
+                    "control-character",
+                    _("this value holds a control character ({code}), which cannot be printed").format(
+                        code=f"U+{ord(control.group()):04X}"
+                    ),
+                    _("Remove it; write a line break as a new line of a `|` block."),
+                )
+                return None
             return Scalar(str(node.value), self.pos(node), quoted=node.style in ("'", '"'))
         if isinstance(node, yaml.SequenceNode):
             items = [self.read(child, depth + 1) for child in node.value]

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.util import Finalize
@@ -34,12 +35,28 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ptce_mono.core.errors import RenderError, SandboxViolation
 from ptce_mono.core.i18n import _
-from ptce_mono.core.project_files import MAX_ASSET_BYTES, read_bytes, read_text
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, Refused, read_bytes, read_text
 from ptce_mono.typeset.fonts import FONT_FOLDERS, font_face_css, hermetic_fontconfig, source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.stylesheet import DEFAULT_VARIANT, allowed_folders, find_stylesheet, with_page_total
 
 LOGGER = logging.getLogger(__name__)
+# What one typesetting process may use: far above what the largest dossier needs (its pieces
+# are typeset one after the other), low enough that a runaway document stops there, with a
+# message, instead of taking the machine's memory or running for ever.
+TYPESETTING_ADDRESS_SPACE = 6 << 30
+TYPESETTING_SECONDS = 1800  # of processor time, over the process's life
+
+
+def limit_this_process() -> None:
+    """Cap this process's address space and processor time (a typesetting process calls it as it
+    starts; the build's own process is never limited)."""
+    for kind, wanted in (
+        (resource.RLIMIT_AS, TYPESETTING_ADDRESS_SPACE),
+        (resource.RLIMIT_CPU, TYPESETTING_SECONDS),
+    ):
+        _soft, hard = resource.getrlimit(kind)
+        resource.setrlimit(kind, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
@@ -59,12 +76,14 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         self.violations: list[str] = []
 
     def _find(self, path: Path) -> Path:
-        if path.is_file():
+        # Whatever is there is the file asked for: a pipe or a device is then refused by name
+        # when read, not taken for a missing file.
+        if os.path.lexists(path):
             return path
         for layer in (f for f in self.layers if path.is_relative_to(f)):
             relative = path.relative_to(layer)
             for other in self.layers:
-                if (other / relative).is_file():
+                if os.path.lexists(other / relative):
                     return other / relative
         raise FileNotFoundError(f"no such file: {path}")
 
@@ -101,6 +120,42 @@ class _AdviceOnce(logging.Filter):
             return True
         said, self.said = self.said, True
         return not said
+
+
+class _ImagesNotLoaded(logging.Filter):
+    """WeasyPrint logs an image it cannot decode and leaves it out of the page: here that is an
+    error naming the file, not an English line and a dossier without its logo."""
+
+    _SAID = ("Failed to load image at", "Failed to render SVG image")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self._SAID):
+            return True
+        url = str(record.args[0]) if isinstance(record.args, tuple) and record.args else "?"
+        self.failed.append(unquote(urlsplit(url).path) if url.startswith("file:") else url)
+        return False
+
+
+@contextmanager
+def _images_loaded() -> Iterator[None]:
+    """Raise RenderError, naming the file, when an image of the document could not be decoded."""
+    images = _ImagesNotLoaded()
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(images)
+    try:
+        yield
+    finally:
+        logger.removeFilter(images)
+    if images.failed:
+        raise RenderError(
+            _("{path}: this image cannot be decoded (damaged, or not an image): it would be missing").format(
+                path=images.failed[0]
+            )
+        )
 
 
 def _layout_of(document: Any) -> Layout:
@@ -197,9 +252,17 @@ def _reported() -> Iterator[None]:
     except FatalURLFetchingError as exc:  # a BaseException: no `except Exception` catches it
         if isinstance(exc.__cause__, SandboxViolation):
             raise exc.__cause__ from None
-        reason = exc.__cause__ or exc
+        reason: object = exc.__cause__ or exc
+        if isinstance(reason, Refused):
+            reason = f"{reason.path}: {reason.message}"
         raise RenderError(
             _("a resource of the dossier cannot be read: {reason}").format(reason=reason)
+        ) from None
+    except MemoryError:
+        raise RenderError(
+            _("typesetting needed more than the {limit} GiB of memory a typesetting process may use").format(
+                limit=TYPESETTING_ADDRESS_SPACE >> 30
+            )
         ) from None
     except (OSError, ValueError) as exc:
         raise RenderError(_("typesetting failed: {reason}").format(reason=exc)) from exc
@@ -216,7 +279,7 @@ def warm_up(templates: list[Path], project: Path, extra_css: str = "") -> None:
 def layout_of_html(html: str, templates: list[Path], project: Path, *, extra_css: str = "") -> Layout:
     """Where things fall in `html` laid out, without writing its PDF. Raises as `render_pdf`."""
     stylesheet = find_stylesheet(templates)
-    with _reported():
+    with _reported(), _images_loaded():
         fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css)
         fetcher.violations.clear()
         document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher).render(
@@ -251,7 +314,7 @@ def render_pdf(
     logging.getLogger("weasyprint").addFilter(advice)
     fetcher = None
     try:
-        with _reported():
+        with _reported(), _images_loaded():
             fetcher, fonts, sheets = _styles(stylesheet, templates, project, extra_css, total_pages)
             fetcher.violations.clear()
             document = HTML(
@@ -276,4 +339,14 @@ def render_pdf(
     return bytes(pdf), _layout_of(document)
 
 
-__all__ = ["DEFAULT_VARIANT", "SandboxFetcher", "forget_styles", "layout_of_html", "render_pdf", "warm_up"]
+__all__ = [
+    "DEFAULT_VARIANT",
+    "TYPESETTING_ADDRESS_SPACE",
+    "TYPESETTING_SECONDS",
+    "SandboxFetcher",
+    "forget_styles",
+    "layout_of_html",
+    "limit_this_process",
+    "render_pdf",
+    "warm_up",
+]

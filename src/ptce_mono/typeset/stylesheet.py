@@ -36,7 +36,7 @@ def with_page_total(css: str, total_pages: int) -> str:
 
 def allowed_folders(templates: list[Path], project: Path) -> list[Path]:
     folders = [*templates, *font_folders(project)]
-    if (project / "assets").is_dir() and is_inside(project / "assets", project):
+    if (project / "assets").is_dir() and is_inside((project / "assets").absolute(), project.absolute()):
         folders.append(project / "assets")
     return folders
 

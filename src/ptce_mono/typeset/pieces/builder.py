@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,19 +33,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ptce_mono.core.i18n import _, current_language, decimal, set_language
+from ptce_mono.core.machine import end_with_parent
+from ptce_mono.core.project_files import MAX_ASSET_BYTES, output_folder, read_bytes
 from ptce_mono.sources.resources import files_under
 from ptce_mono.typeset.fonts import source_date
 from ptce_mono.typeset.layout import Layout
 from ptce_mono.typeset.libraries import library_versions
 from ptce_mono.typeset.pieces.cutting import Chunk, number_links, split_document
 from ptce_mono.typeset.pieces.safety import decline_reason
-from ptce_mono.typeset.pieces.workers import Job, Workers
+from ptce_mono.typeset.pieces.workers import PDF_DIGEST, Job, Workers
 from ptce_mono.typeset.stylesheet import find_stylesheet
 
 if TYPE_CHECKING:
     from ptce_mono.typeset.pieces.merge import Merged, Piece
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.builder")
+MAX_CACHED_PIECE_BYTES = 512 * 1024 * 1024  # a piece is a few MiB; this only bounds a read
 _SETTLING_ROUNDS = 3  # the front's length changes with its numbers at most this often
 
 
@@ -60,15 +64,34 @@ class Declined:
     reason: str
 
 
-def _environment_key(templates: list[Path], epoch: int) -> str:
+def _environment_key(templates: list[Path], epoch: int, project: Path) -> str:
+    """What a piece's PDF depends on besides its HTML: the template folders' stylesheets and
+    images, the project's `assets/` and `fonts/` (a replaced logo, an added font), the libraries'
+    versions and the date. Files are read as the typesetting reads them (a refused one counts
+    as refused)."""
     digest = hashlib.sha256()
-    for folder in templates:
+    folders = [(folder, folder, "") for folder in templates]
+    folders += [(project / name, project, name) for name in ("assets", "fonts")]
+    for folder, root, label in folders:
         for file in files_under(folder):
-            if not file.name.endswith(".html"):
-                digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+            if label == "" and file.name.endswith(".html"):
+                continue
+            try:
+                content = read_bytes(file.absolute(), root.absolute(), MAX_ASSET_BYTES)
+            except OSError as exc:
+                content = f"refused:{exc}".encode()
+            name = f"{label}/{file.relative_to(folder)}"
+            digest.update(name.encode() + b"\0" + content + b"\0")
     digest.update(library_versions().encode())
     digest.update(f"{epoch}\0".encode())
     return digest.hexdigest()
+
+
+def forget_cache(folder: Path) -> None:
+    """Empty the pieces' cache `folder` of its entries (`build --force`: everything typeset anew)."""
+    for file in files_under(folder):
+        if file.suffix in (".pdf", ".json") and not file.is_symlink():
+            file.unlink(missing_ok=True)
 
 
 class _Cache:
@@ -80,13 +103,34 @@ class _Cache:
         return self.folder / f"{key}.pdf"
 
     def layout(self, job: Job) -> Layout | None:
+        """The cached layout of `job` (its PDF checked against its record), or None: not cached,
+        or damaged (a truncated piece, a hand-edited record), then discarded with a warning."""
         self.used.add(job.key)
+        record_path = self.folder / f"{job.key}.json"
+        if not os.path.lexists(record_path):
+            return None
         try:
-            data = json.loads((self.folder / f"{job.key}.json").read_text(encoding="utf-8"))
-            if not job.layout_only and not self.pdf(job.key).is_file():
-                return None
-            return Layout.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            data = json.loads(read_bytes(record_path.absolute(), self.folder.absolute(), MAX_ASSET_BYTES))
+            layout = Layout.from_json(data)
+            if layout.pages < 1 or len(layout.page_heights) != layout.pages:
+                raise ValueError("page count")
+            if not job.layout_only:
+                if PDF_DIGEST not in data:  # written before pieces carried their digest
+                    raise FileNotFoundError(self.pdf(job.key))
+                pdf = read_bytes(self.pdf(job.key).absolute(), self.folder.absolute(), MAX_CACHED_PIECE_BYTES)
+                if hashlib.sha256(pdf).hexdigest() != data[PDF_DIGEST]:
+                    raise ValueError("digest")
+            return layout
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            LOGGER.warning(
+                _("{path}: a damaged piece of the cache was discarded; it is typeset again").format(
+                    path=record_path
+                )
+            )
+            for path in (record_path, self.pdf(job.key)):
+                path.unlink(missing_ok=True)
             return None
 
     def forget_the_rest(self) -> None:
@@ -164,9 +208,9 @@ def typeset_in_pieces(
     reason = decline_reason(find_stylesheet(templates).read_text(encoding="utf-8"), chunks)
     if reason:
         return Declined(reason)
-    cache_folder.mkdir(parents=True, exist_ok=True)
+    output_folder(cache_folder, target.parent)  # a real folder of the output folder, not a link
     cache = _Cache(cache_folder)
-    runner = _Runner(workers, _environment_key(templates, epoch), epoch, cache)
+    runner = _Runner(workers, _environment_key(templates, epoch, project), epoch, cache)
     started = time.perf_counter()
     layouts = runner.run([runner.job(c.html, layout_only=True) for c in chunks])
     LOGGER.info(
@@ -216,6 +260,11 @@ def typeset_in_pieces(
     return PiecesResult(merged.pages, len(pieces), runner.typeset)
 
 
+def _merge_ready(language: str, parent: int) -> None:
+    end_with_parent(parent)
+    set_language(language)
+
+
 def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
     """Merge in a process started for it alone. The merged file's objects are the largest thing
     a build holds; spawned (not forked), that process holds them and the PDF library only, not
@@ -226,7 +275,7 @@ def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
     try:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            1, mp_context=context, initializer=set_language, initargs=(current_language(),)
+            1, mp_context=context, initializer=_merge_ready, initargs=(current_language(), os.getpid())
         ) as process:
             return process.submit(merge_pieces, pieces, target, packaged_font).result()
     except (OSError, BrokenProcessPool) as exc:
@@ -234,4 +283,4 @@ def _merge_apart(pieces: list[Piece], target: Path) -> Merged:
         return merge_pieces(pieces, target, packaged_font)
 
 
-__all__ = ["Declined", "PiecesResult", "typeset_in_pieces"]
+__all__ = ["Declined", "PiecesResult", "forget_cache", "typeset_in_pieces"]

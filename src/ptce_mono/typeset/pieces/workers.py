@@ -9,8 +9,10 @@ returns the layout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.core.i18n import _
-from ptce_mono.core.machine import available_cores
+from ptce_mono.core.machine import available_cores, end_with_parent
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.layout import Layout
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger("ptce_mono.typeset.pieces.workers")
 CACHE_FOLDER = "cache"  # in the output folder: the pieces typeset, by their content
+PDF_DIGEST = "pdf_sha256"  # in a piece's layout record: the SHA-256 of its PDF
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,18 @@ def typeset_job(job: Job, templates: list[Path], project: Path, epoch: int, fold
             total_pages=job.total_pages,
         )
         write_bytes_atomic(folder / f"{job.key}.pdf", pdf)
-    write_bytes_atomic(folder / f"{job.key}.json", json.dumps(layout.to_json()).encode("utf-8"))
+    record = layout.to_json()
+    if not job.layout_only:  # the cache checks a piece against it before using it
+        record[PDF_DIGEST] = hashlib.sha256(pdf).hexdigest()
+    write_bytes_atomic(folder / f"{job.key}.json", json.dumps(record).encode("utf-8"))
     return layout
 
 
-def _get_ready(templates: list[Path], project: Path) -> None:
-    from ptce_mono.typeset.engine import warm_up
+def _get_ready(templates: list[Path], project: Path, parent: int) -> None:
+    from ptce_mono.typeset.engine import limit_this_process, warm_up
 
+    end_with_parent(parent)
+    limit_this_process()
     try:
         warm_up(templates, project)
     except Exception as exc:  # the first job meets the same error and sends it to the build
@@ -117,7 +125,7 @@ class Workers:
             self.jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_get_ready,
-            initargs=(self.templates, self.project),
+            initargs=(self.templates, self.project, os.getpid()),
         )
         self.pool.submit(_nothing)  # the pool starts its processes with its first job
 
@@ -138,8 +146,8 @@ class Workers:
         except BrokenProcessPool:
             raise RenderError(
                 _(
-                    "a typesetting process stopped unexpectedly (out of memory?); "
-                    "build again, or with --single-pass"
+                    "a typesetting process was stopped (out of memory, past its processor time, or "
+                    "killed); build again, or with --single-pass"
                 )
             ) from None
         finally:
@@ -162,9 +170,20 @@ class Workers:
 
 def build_workers(project: Path, jobs: int | None = None, single_pass: bool = False) -> Workers:
     """The typesetting processes of a build of `project`, not started: `jobs` of them (default:
-    the number of cores this process may use), none for a single pass."""
-    count = 0 if single_pass else jobs or available_cores()
+    the number of cores this process may use), none for a single pass; never more than the cores,
+    nor than the pieces the dossier can be cut into (a process without a piece only costs memory)."""
+    if single_pass:
+        return Workers(0, template_folders(project), project)
+    count = min(jobs or available_cores(), available_cores(), _most_pieces(project))
     return Workers(count, template_folders(project), project)
 
 
-__all__ = ["Job", "Workers", "build_workers", "typeset_job"]
+def _most_pieces(project: Path) -> int:
+    """At most how many pieces: one per case study, and the front, part 1, part 3, the annexes."""
+    try:
+        return 4 + sum(1 for path in (project / "monographs").iterdir() if path.suffix == ".md")
+    except OSError:
+        return 4
+
+
+__all__ = ["PDF_DIGEST", "Job", "Workers", "build_workers", "typeset_job"]
