@@ -67,11 +67,17 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
 
 
 @pytest.fixture(scope="session")
-def shipped_review(shipped_build):  # type: ignore[no-untyped-def]
-    """The shipped project's review edition (`build --drafts`), beside the published one."""
-    from editions import build_edition
+def shipped_review(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The review edition (`build --drafts`) of the shipped project with ten of its monographs
+    back to drafts: every monograph of the shipped corpus is published, and a review edition
+    printing no draft would be the published one."""
+    from editions import build_edition, shipped_project, with_drafts
 
-    return build_edition(shipped_build.project, shipped_build.project / "build", drafts=True)
+    project = with_drafts(shipped_project(tmp_path_factory.mktemp("review")), REVIEW_DRAFTS)
+    return build_edition(project, project / "build", drafts=True)
+
+
+REVIEW_DRAFTS = 10
 
 
 @pytest.fixture(scope="session")

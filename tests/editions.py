@@ -63,3 +63,11 @@ def shipped_project(folder: Path) -> Path:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, folder / name)
     return folder
+
+
+def with_drafts(project: Path, count: int) -> Path:
+    """`project` with its last `count` monographs (by file name) set back to drafts."""
+    for path in sorted((project / "monographs").glob("*.md"))[-count:]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nstatus: published\n", "\nstatus: draft\n", 1), encoding="utf-8")
+    return project

@@ -385,8 +385,17 @@ def test_cli_reports_what_it_built_drafts_left_out(fixture_project: Path, tmp_pa
     )
     assert result.exit_code == 0, result.output
     assert re.search(r"Built .*dossier\.pdf \(\d+ pages\) and .*dossier\.html in [\d.]+ s\.", result.stdout)
-    assert "Poles printed: 2 (pole-beta, pole-alpha)." in result.stdout
-    assert "Drafts left out: 1 (pole-gamma)" in result.stdout
+    assert "Poles printed: 2.\n" in result.stdout and "pole-beta" not in result.stdout  # names with -v
+    assert "Drafts left out: 1; --drafts prints it." in result.stdout
+    verbose = CliRunner().invoke(
+        main, ["build", "--project", str(fixture_project), "--out", str(tmp_path), "-v", "--force"]
+    )
+    assert "Poles printed: 2.\n  pole-beta, pole-alpha\n" in verbose.stdout
+    assert "Drafts left out: 1; --drafts prints it.\n  pole-gamma\n" in verbose.stdout
+    drafts = CliRunner().invoke(
+        main, ["build", "--project", str(fixture_project), "--out", str(tmp_path), "--drafts"]
+    )
+    assert "Poles printed: 3, 1 of them a draft.\n" in drafts.stdout
 
 
 # -- part 3 and the annexes, generated from the published monographs ----------------------------

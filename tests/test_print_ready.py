@@ -182,7 +182,7 @@ def test_a_swot_theme_thirty_poles_share_starts_where_it_falls(stress_build: Bui
 def test_the_review_edition_cannot_be_mistaken(shipped_review: Built) -> None:
     assert "ÉDITIONDETRAVAIL" in "".join(shipped_review.pages[0].split())
     assert all(
-        "— édition de travail : 12 brouillons" in " ".join(page.split()) for page in shipped_review.pages[1:]
+        "— édition de travail : 10 brouillons" in " ".join(page.split()) for page in shipped_review.pages[1:]
     )
     assert "édition de travail" in str(shipped_review.reader.metadata.get("/Title"))
 

@@ -284,21 +284,31 @@ def report_lines(report: BuildReport, verbose: bool = False) -> list[str]:
             pdf=report.pdf, pages=report.pages, html=report.html, seconds=decimal(report.seconds)
         )
     ]
-    poles = ", ".join(report.poles)
+    # The poles' names only with `verbose`: fourteen or sixty names make a paragraph.
+    printed = ", ".join(report.poles)
     if report.drafts_included:
+        drafts = len(report.drafts_included)
         lines.append(
-            _("Poles printed: {count}, {drafts} draft(s) ({poles}).").format(
-                count=len(report.poles), drafts=len(report.drafts_included), poles=poles
-            )
+            ngettext(
+                "Poles printed: {count}, {drafts} of them a draft.",
+                "Poles printed: {count}, {drafts} of them drafts.",
+                drafts,
+            ).format(count=len(report.poles), drafts=drafts)
         )
     else:
-        lines.append(_("Poles printed: {count} ({poles}).").format(count=len(report.poles), poles=poles))
+        lines.append(_("Poles printed: {count}.").format(count=len(report.poles)))
+    if verbose:
+        lines.append(f"  {printed}")
     if report.drafts_left_out:
         lines.append(
-            _("Drafts left out: {count} ({poles}); --drafts prints them.").format(
-                count=len(report.drafts_left_out), poles=", ".join(report.drafts_left_out)
-            )
+            ngettext(
+                "Drafts left out: {count}; --drafts prints it.",
+                "Drafts left out: {count}; --drafts prints them.",
+                len(report.drafts_left_out),
+            ).format(count=len(report.drafts_left_out))
         )
+        if verbose:
+            lines.append(f"  {', '.join(report.drafts_left_out)}")
     if report.site_pages:
         lines.append(_site_line(report.site_pages))
     return [*lines, *proof]

@@ -27,10 +27,10 @@ _RAW_CITATION = re.compile(r"\[-?@[\w]|(?<![\w.@/])@[A-Za-z][\w:-]*\d{2,4}\b")
 _LOCATOR = re.compile(r"^[(\[«]?(?:p|pp|t|vol|chap|sect|fig|art|no|n°|§)\.?$", re.IGNORECASE)
 _NUMBER_START = re.compile(r"^[(\[]?(?:\d|[IVXLC]+\b)")
 _RANGE_END = re.compile(r"\d[–-]$")
-_COUNT = re.compile(r"(?<![\d/.,])(\d+)\s?/\s?(\d+)(?![\d/.,]\d)")
+_COUNT = re.compile(r"(?<![\d/.,])(\d+)\s?/\s?(\d+)(?!\d|[/.,]\d)")  # not a date: 20/01/2014
 _STRAIGHT = re.compile("['\"]")
 _ADDRESS = re.compile(r"://|www\.|@|\\")
-_NUMBERING = re.compile(r"^(?:\d+\.)+$|^[A-Z]\.$")
+_NUMBERING = re.compile(r"^(?:(?:\d+\.)+|[A-Z]\.|[A-Z]\d{1,2})$")
 
 Check = Callable[[Proof, PageGeometry, Locator], Iterator[Finding]]
 
@@ -348,7 +348,8 @@ def loose_lines(proof: Proof, geometry: PageGeometry, where: Locator) -> Iterato
                     where(page.number, line.top),
                 )
                 continue
-            # After a list's number (« 2.1. » in the Sommaire) stands a column, not a word space.
+            # After a list's label (« 2.1. » in the Sommaire, « S5 » in a SWOT) stands a column, not a
+            # word space.
             counted = words[1:] if _NUMBERING.match(words[0].text) else words
             gaps = [(b.left - a.right, a, b) for a, b in itertools.pairwise(counted)]
             widest = max(gaps, default=None, key=lambda gap: gap[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -28,6 +29,23 @@ STATE_LABELS = {
 EDITORIAL_PARTS = ("intro", "swot", "options", "governance")
 
 
+@dataclass(frozen=True)
+class TemplateCalls:
+    """What the part's and the annexes' templates call: methods of a record of this stage, which
+    the template sandbox lets them call (render/template_sandbox.py)."""
+
+    model: CrossCase
+    cite: Callable[[str], str] | None
+
+    def inline(self, text: object) -> Markup:
+        """`text` as one line of Markdown, its citations formatted."""
+        return Markup(render_inline(str(text), self.cite))
+
+    def absent_from(self, section: str) -> set[str]:
+        """The poles where `section` is absent."""
+        return {p.id for p in self.model.poles if self.model.matrix.cell(p.id, section).state == MISSING}
+
+
 def render_analysis(
     env: Environment,
     model: CrossCase,
@@ -44,9 +62,7 @@ def render_analysis(
     `drafts` is how many of the poles analysed are drafts: a review edition says so."""
     pole_names = {p.id: p.short_name for p in model.poles}
 
-    def absent_from(section: str) -> set[str]:
-        return {p.id for p in model.poles if model.matrix.cell(p.id, section).state == MISSING}
-
+    calls = TemplateCalls(model, cite)
     context = {
         "model": model,
         "options": options,
@@ -58,9 +74,9 @@ def render_analysis(
         "tows_titles": TOWS_QUADRANTS,
         "state_labels": STATE_LABELS,
         "pole_numbers": {p.id: f"2.{index}" for index, p in enumerate(model.poles, 1)},
-        "absent_from": absent_from,
+        "absent_from": calls.absent_from,
         "drafts": drafts,
-        "inline": lambda text: Markup(render_inline(str(text), cite)),
+        "inline": calls.inline,
     }
     with_house_style(env)
     part = env.get_template("partials/analysis.html").render(context)
