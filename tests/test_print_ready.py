@@ -21,6 +21,19 @@ from monograph_factory import WORDS, monograph_text, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CITED = "[@essai2013rapport, p. 8-9]"
+# A work with a name particle and one without author whose title is long: how each is cited.
+NAMED = """\
+@online{devarax2015essai,
+  author = {de Varax, Aurélie},
+  title = {Un article d'essai},
+  date = {2015},
+}
+@online{essai2014fiche,
+  title = {Dijon – Une fiche d'essai : un pôle de coopération au cœur d'un quartier d'habitat social},
+  shorttitle = {Dijon – Une fiche d'essai},
+  date = {2014},
+}
+"""
 
 
 def _project(root: Path, poles: int = 2, drafts: bool = False) -> Path:
@@ -29,8 +42,9 @@ def _project(root: Path, poles: int = 2, drafts: bool = False) -> Path:
     files: dict[str, str | bytes] = {
         "dossier.yaml": "title: Essai\nperiod: 2013-2014\npublisher: Comité\nfooter: Comité d'essai\n"
         "bibliography: [references.bib]\n" + ("drafts: include\n" if drafts else ""),
-        "references.bib": BIBLIOGRAPHY,
-        "editorial/analyse.md": f"Le cadre suit le rapport {CITED}.\n",
+        "references.bib": BIBLIOGRAPHY + NAMED,
+        "editorial/analyse.md": f"Le cadre suit le rapport {CITED}, un article [@devarax2015essai, § 2-3] "
+        "et une fiche [@essai2014fiche, p. 1, § 2].\n",
         "editorial/options.yaml": "options:\n  - quadrant: SO\n    title: Une option.\n"
         f"    text: Une option citée {CITED}.\n    combines: [S2]\n",
     }
@@ -94,6 +108,25 @@ def test_house_style_in_the_bibliographies(html: str) -> None:
     assert '<span class="author">' in html
 
 
+def test_locators_names_and_titles_in_citations(html: str) -> None:
+    # one sign for a paragraph, the style's « paragr. » as the monographs' « § », ranges with a dash
+    assert "paragr." not in html
+    assert re.search(r'Varax 2015, §(<span>)?\u00a0(</span>)?<span class="range">2–3</span>', html)
+    # a particle is not printed before the name alone (Lexique: « Varax », « VARAX, Aurélie de »)
+    assert re.search(r'<span class="author">(<span class="nom">)?VARAX(</span>)?</span>, Aurélie de', html)
+    # a work without author is cited by its short title, listed by its whole title
+    assert "<em>Dijon – Une fiche d’essai</em> 2014, p.\u00a01</a>, §\u00a02" in html
+    assert "au cœur d’un quartier d’habitat social 2014" not in html
+
+
+def test_the_introduction_dates_the_interviewees_roles(html: str) -> None:
+    assert '<span class="role">coordinatrice (2013)</span>' in html
+
+
+def test_a_swot_statement_keeps_its_pole_on_one_line(html: str) -> None:
+    assert re.search(r'<span class="attribution nowrap">—\u00a0?<a href="#[^"]+">\u00a0?Pôle pole-0</a></span>', html)
+
+
 def test_an_annex_with_nothing_to_show_is_left_out_with_its_entry(html: str) -> None:
     assert "Référentiel PTCE" not in html
     assert '<h2 id="annexe-b">B. Bibliographie</h2>' in html
@@ -113,7 +146,8 @@ def test_a_review_edition_says_how_many_drafts_it_aggregates(tmp_path: Path) -> 
         "Édition de travail" in html and "Deux des trois monographies imprimées sont des brouillons" in html
     )
     assert "dont deux en brouillon" in html  # part 3 and annex A
-    assert "— édition de travail : deux brouillons" in html  # every page's footer
+    # every page's footer (a CSS string: « — » and « : » escaped)
+    assert re.search(r'@bottom-left \{ content: "[^"]*édition de travail[^"]*deux brouillons"', html)
 
 
 # -- the editions built once per session ---------------------------------------------------------

@@ -66,20 +66,37 @@ def _ranges(html: str) -> str:
 
 _NO_DATE = re.compile(r"\[sans date\](?:\s?([a-z])\b)?")
 _PAGES = re.compile(r"\bpp\.(?=\s|\u00a0)")
+# The locale's « paragr. »: the monographs write « § » (« sect. « Genèse », § 1 »), and so does
+# the house style, in citations and bibliographies alike.
+_PARAGRAPH = re.compile(r"\bparagr\.(?=[\s\u00a0]*(?:<[^>]*>)*\d)")
 _FIRST_OF_MONTH = re.compile(
     r"(?<![\d\w])1\s(?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b)"
 )
 
 
+_TITLE_AS_AUTHOR = re.compile(
+    r'(<macro name="author-citation">.*?<substitute>.*?<text variable="title")(?![^>]*\bform=)', re.DOTALL
+)
+
+
+def _short_titles(style_text: str) -> str:
+    """The style with a work that has no author cited by its short title (`shorttitle` in the
+    bibliography, as ISO 690 allows), not by a title of twenty words; a work without a short
+    title keeps its title. A style without that macro is left as it is."""
+    return _TITLE_AS_AUTHOR.sub(r'\1 form="short"', style_text, count=1)
+
+
 def _house_style(html: str) -> str:
     """The French house style (docs/styling.md) where the locale's terms differ from it: « s. d. »
-    for a work without a date, its letter kept with it, and « p. » before a range of pages too."""
+    for a work without a date, its letter kept with it, « p. » before a range of pages too, and
+    « § » for a paragraph."""
 
     def no_date(match: re.Match[str]) -> str:
         letter = match.group(1)
         return "s.\u00a0d." + (f"\u00a0{letter}" if letter else "")
 
     html = _PAGES.sub("p.", _NO_DATE.sub(no_date, html)).replace("s.\u00a0d..", "s.\u00a0d.")
+    html = _PARAGRAPH.sub("§", html)
     return _FIRST_OF_MONTH.sub("1er\u00a0", html)
 
 
@@ -158,7 +175,7 @@ def render_citations(
     entries = _styled_items(bibliography.csl_items())
     items = json.dumps(entries, ensure_ascii=False, sort_keys=True)
     try:
-        style_text = style_for_pandoc(style)
+        style_text = _short_titles(style_for_pandoc(style))
     except StyleError as exc:
         raise RenderError(
             _("{place}: the citation style cannot be used: {reason}").format(

@@ -99,6 +99,7 @@ _RULES += [
         lambda m: f"{m.group(1)}–{m.group(2)}" if m.group(2) > m.group(1) else m.group(0),
     ),
     (re.compile(f"(?<=\\bp\\.{NBSP})(\\d+)-(\\d+)(?![\\d\\-])"), lambda m: f"{m.group(1)}–{m.group(2)}"),
+    (re.compile(f"(?<=§{NBSP})(\\d+)-(\\d+)(?![\\d\\-])"), lambda m: f"{m.group(1)}–{m.group(2)}"),
 ]
 
 # Every rule's match holds one of these, or is a unit right after a digit: text without them
