@@ -14,7 +14,8 @@ def display(value: Any) -> str:
     if value is None or isinstance(value, Unknown):
         return NOT_DOCUMENTED
     if isinstance(value, list):
-        return ", ".join(display(v) for v in value) or "—"
+        # Once each: a role held for three authorities is one role (the case study names them).
+        return ", ".join(dict.fromkeys(display(v) for v in value)) or "—"
     return str(value)
 
 
