@@ -110,7 +110,7 @@ def test_ordinals_ranges_and_names_are_marked_up_once() -> None:
 
 
 def test_numbers_below_ten_in_words() -> None:
-    from ptce_mono.render.dossier import in_words
+    from ptce_mono.render.typography import in_words
 
     assert [in_words(n) for n in (0, 1, 2, 9)] == ["zéro", "un", "deux", "neuf"]
     assert in_words(1, "f") == "une"
@@ -118,7 +118,7 @@ def test_numbers_below_ten_in_words() -> None:
 
 
 def test_running_heads_are_cut_to_one_line_after_a_word() -> None:
-    from ptce_mono.render.dossier import RUNNING_HEAD_CHARACTERS, running_head
+    from ptce_mono.render.typography import RUNNING_HEAD_CHARACTERS, running_head
 
     head = running_head("2.14. Coopérative d'essai n° 4 de l'Agglomération d'Aix-les-Bains et du Val-d'Arly")
     assert len(head) <= RUNNING_HEAD_CHARACTERS and head.endswith(f"{NBSP}…")
