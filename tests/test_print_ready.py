@@ -120,7 +120,7 @@ def test_locators_names_and_titles_in_citations(html: str) -> None:
 
 
 def test_the_introduction_dates_the_interviewees_roles(html: str) -> None:
-    assert '<span class="role">coordinatrice (2013)</span>' in html
+    assert '<span class="role">coordinatrice\u00a0(2013)</span>' in html
 
 
 def test_a_swot_statement_keeps_its_pole_on_one_line(html: str) -> None:
