@@ -305,7 +305,7 @@ def test_case_study_lists_its_sources_once_cited_then_consulted(built: Built) ->
     assert sources.index("LE LABO DE L’ESS, 2014") < sources.index("PETIT, Hélène, 2015")
     assert "PETIT, Hélène, 2015" in sources and "Consultée, non citée dans le texte : cadrage général." in sources
     assert sources.index("PETIT, Hélène") < sources.index("Document de référence")
-    assert "RÉFÉRENCES" not in text and "AUTRES SOURCES" not in text
+    assert "RÉFÉRENCES" not in sources and "AUTRES SOURCES" not in sources
 
 
 def test_annex_holds_the_works_cited_then_those_consulted(built: Built) -> None:

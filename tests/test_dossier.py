@@ -195,7 +195,9 @@ def test_running_footer_and_header(fixture_build: Built) -> None:
             continue
         assert "Équipe d’essai | Dossier de test | 2013–2014 — édition de travail : un brouillon" in plain(page)
         assert re.search(rf"page {number}/{total}\s*$", page.rstrip()), number
-    assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[2].splitlines()[0]
+    # Part 1's opening page carries no running head (its title is on it); the page after it does.
+    assert fixture_build.pages[2].splitlines()[0].startswith("1. Fiche d’introduction")
+    assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[3].splitlines()[0]
 
 
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
@@ -269,7 +271,11 @@ def test_each_pole_has_its_sections_and_sources(which: str, request: pytest.Fixt
         for section in monograph.sections:
             assert section.id and plain(french_text(grid.section(section.id).title)) in chapter
         for source in monograph.meta["sources"]:
-            assert plain(french_text(source["title"])) in chapter, source["title"]
+            title = plain(french_text(source["title"]))
+            # A source whose title begins with a bibliography entry's is that entry, printed under
+            # the entry's title with the rest of its own as the part consulted (render/references.py).
+            _entry, _comma, part = title.partition(", ")
+            assert title in chapter or (part and part[0].upper() + part[1:] in chapter), source["title"]
 
 
 # -- hostile content ---------------------------------------------------------------------------

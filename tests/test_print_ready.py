@@ -27,6 +27,8 @@ NAMED = """\
   author = {de Varax, Aurélie},
   title = {Un article d'essai},
   date = {2015},
+  pagetotal = {48},
+  note = {Une note d'essai sur la copie consultée.},
 }
 @online{essai2014fiche,
   title = {Dijon – Une fiche d'essai : un pôle de coopération au cœur d'un quartier d'habitat social},
@@ -117,6 +119,11 @@ def test_locators_names_and_titles_in_citations(html: str) -> None:
     # a work without author is cited by its short title, listed by its whole title
     assert "<em>Dijon – Une fiche d’essai</em> 2014, p.\u00a01</a>, §\u00a02" in html
     assert "au cœur d’un quartier d’habitat social 2014" not in html
+
+
+def test_a_page_count_goes_before_the_entry_s_note(html: str) -> None:
+    assert re.search(r"2015\. 48\u00a0p\.\s*<div class=\"csl-block\">Une note d’essai", html)
+    assert ". 48" not in html.replace("2015. 48", "")  # never after the note, never « .. »
 
 
 def test_the_introduction_dates_the_interviewees_roles(html: str) -> None:
