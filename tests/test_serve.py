@@ -7,7 +7,8 @@ import threading
 import time
 import urllib.request
 
-from ptce_mono.commands.serve import Preview, make_server
+from ptce_mono.commands.preview_server import make_server
+from ptce_mono.commands.serve import Preview
 
 from monograph_factory import monograph_text, write_project
 from pdf_reading import pdf_text

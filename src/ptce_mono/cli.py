@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -16,7 +14,7 @@ from ptce_mono.cli_help import VERSION_OPTION, Group, PathType, argument, choose
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.files import write_bytes_atomic
 from ptce_mono.core.i18n import LANGUAGES, N_, _, os_reason, set_language
-from ptce_mono.core.terminal import log_to_terminal, printable, safe_streams
+from ptce_mono.core.terminal import build_progress, log_to_terminal, printable, safe_streams
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Whatever the terminal's encoding (Latin-1, ASCII), printing never fails: before any output.
@@ -29,30 +27,6 @@ project_option = option(
     show_default=True,
     help="Project folder: dossier.yaml, monographs/, and its own grid/, templates/, editorial/.",
 )
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[None]:
-    """A one-line status on a terminal while the build runs, fed by the build's log messages."""
-    if not enabled or not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(_("Building the dossier…")) as status:
-
-        class ToStatus(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                status.update(record.getMessage() + "…")
-
-        handler = ToStatus(logging.INFO)
-        logger = logging.getLogger("ptce_mono.commands.build")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        try:
-            yield
-        finally:
-            logger.removeHandler(handler)
 
 
 def _fail(exc: PtceError, project: Path | None = None) -> None:
@@ -210,7 +184,7 @@ def build(
 
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
     log_to_terminal(level, "ptce-mono: %(name)s: %(message)s")
-    with _progress(enabled=not (quiet or verbose)):
+    with build_progress(enabled=not (quiet or verbose)):
         try:
             report = build_dossier(
                 project,

@@ -147,7 +147,8 @@ def _request(port: int, path: str, host: str) -> tuple[int, bytes]:
 
 def test_the_preview_checks_the_host_and_serves_only_its_own_regular_files(tmp_path):
     """Probe 13: DNS rebinding (any Host answered) and links inside build/preview."""
-    from ptce_mono.commands.serve import Preview, make_server
+    from ptce_mono.commands.preview_server import make_server
+    from ptce_mono.commands.serve import Preview
 
     secret = tmp_path / "secret.txt"
     secret.write_text("CANARY-SERVE", encoding="utf-8")

@@ -12,11 +12,15 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import logging
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
+
+from ptce_mono.core.i18n import _
 
 ERRORS = "ptce-mono-terminal"
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -97,4 +101,30 @@ def log_to_terminal(level: int, line: str) -> None:
         handler.setFormatter(PrintableFormatter(line))
 
 
-__all__ = ["ERRORS", "PrintableFormatter", "log_to_terminal", "printable", "safe_streams"]
+
+
+@contextlib.contextmanager
+def build_progress(enabled: bool) -> Iterator[None]:
+    """A one-line status on a terminal while the build runs, fed by the build's log messages."""
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(_("Building the dossier…")) as status:
+
+        class ToStatus(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                status.update(record.getMessage() + "…")
+
+        handler = ToStatus(logging.INFO)
+        logger = logging.getLogger("ptce_mono.commands.build")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+
+
+__all__ = ["ERRORS", "PrintableFormatter", "build_progress", "log_to_terminal", "printable", "safe_streams"]
