@@ -446,7 +446,7 @@ def test_a_worker_that_dies_fails_the_build_with_a_message(
     from ptce_mono.typeset.pieces.workers import Job, build_workers
 
     monkeypatch.setattr(workers_module, "typeset_job", _dies)  # inherited by the forked processes
-    with build_workers(project, jobs=2) as workers, pytest.raises(RenderError, match="stopped unexpectedly"):
+    with build_workers(project, jobs=2) as workers, pytest.raises(RenderError, match="typesetting process was stopped"):
         workers.map([Job("a", "<p>Texte</p>"), Job("b", "<p>Texte</p>")], 0, tmp_path)
 
 

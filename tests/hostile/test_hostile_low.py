@@ -188,8 +188,8 @@ def test_the_commonest_check_problems_are_in_french(tmp_path):
     said = done.stdout
     assert "la section obligatoire `Objectifs et activités` manque" in said, said
     assert "la section `Genèse` est vide" in said
-    assert "la section `Gouvernance` compte 2 mots\u202f; la grille en attend au moins" in said
-    assert "le nom du fichier `autre-nom` diffère de l’identifiant `pole-test`" in said
+    assert "la section `Gouvernance` a 2 mots\u202f; la grille en attend au moins" in said
+    assert "le nom du fichier, `autre-nom`, diffère de l’identifiant `pole-test`" in said
     for english in ("is missing", "is empty", "words; the grid", "differs from the id"):
         assert english not in said
 
