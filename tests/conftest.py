@@ -54,6 +54,43 @@ def english(monkeypatch: pytest.MonkeyPatch) -> None:
     set_language("en")
 
 
+# -- dossiers built once per session and shared (tests/editions.py) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The shipped project built as `make dossier` does: the published edition."""
+    from editions import build_edition, shipped_project
+
+    project = shipped_project(tmp_path_factory.mktemp("shipped"))
+    return build_edition(project, project / "build")
+
+
+@pytest.fixture(scope="session")
+def shipped_review(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The review edition (`build --drafts`) of the shipped project with ten of its monographs
+    back to drafts: every monograph of the shipped corpus is published, and a review edition
+    printing no draft would be the published one."""
+    from editions import build_edition, shipped_project, with_drafts
+
+    project = with_drafts(shipped_project(tmp_path_factory.mktemp("review")), REVIEW_DRAFTS)
+    return build_edition(project, project / "build", drafts=True)
+
+
+REVIEW_DRAFTS = 10
+
+
+@pytest.fixture(scope="session")
+def stress_build(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Sixty poles with long names, apostrophes and every region, thirty of them sharing one SWOT
+    theme, one documenting nothing and one everything: a review edition (tests/stress_corpora.py)."""
+    from editions import build_edition
+    from stress_corpora import stress_project
+
+    project = stress_project(tmp_path_factory.mktemp("stress"))
+    return build_edition(project, project / "build")
+
+
 # -- no process left behind ------------------------------------------------------------------------
 
 

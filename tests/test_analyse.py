@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_mono.analysis.crosscase import analyse, first_sentence
+from ptce_mono.analysis.crosscase import analyse, first_sentence, opening_sentence
 from ptce_mono.analysis.options import load_options
 from ptce_mono.analysis.typology import group_poles, order_poles
 from ptce_mono.analysis.values import NOT_DOCUMENTED
@@ -104,9 +104,26 @@ def test_referentiel_says_when_no_pole_is_scored(tmp_path, grid):
     assert analyse(corpus(tmp_path, grid), grid).referentiel.scored is False
 
 
-def test_first_sentence_strips_markup_and_is_cut():
+def test_first_sentence_strips_markup_and_is_whole():
     assert first_sentence("**Le pôle** [naît](http://x) en 2010. Puis…") == "Le pôle naît en 2010."
-    assert first_sentence(" ".join(["mot"] * 50)).endswith("…")
+    # A summary is never cut in the middle of a sentence, and a removed citation leaves no
+    # space before the full stop.
+    long = " ".join(["mot"] * 50) + " [@a, p. 8]. Suite."
+    assert first_sentence(long) == " ".join(["mot"] * 50) + "."
+
+
+def test_the_summary_as_written_keeps_its_citations_whole():
+    text = "Le pôle naît en 2010 [@labo2014citego, p. 8. Le dossier]. Puis il grandit."
+    assert opening_sentence(text) == "Le pôle naît en 2010 [@labo2014citego, p. 8. Le dossier]."
+
+
+def test_a_role_held_for_two_authorities_counts_the_pole_once(tmp_path, grid):
+    roles = "local_authority_roles:\n  - {role: financeur, by: Région}\n  - {role: financeur, by: Département}\n"
+    text = monograph_text("a").replace("local_authority_roles: [facilitateur]\n", roles)
+    write_project(tmp_path, {"a.md": text})
+    model = analyse([parse_monograph(tmp_path / "a.md", grid)], grid)
+    table = next(t for t in model.typology if t.attribute == "local_authority_roles")
+    assert [(r.value, r.count, table.n) for r in table.rows] == [("financeur", 1, 1)]
 
 
 @pytest.mark.parametrize(

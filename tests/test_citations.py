@@ -295,19 +295,25 @@ def test_citation_links_to_its_entry(built: Built) -> None:
     assert "LE LABO DE L’ESS, 2014. Dossier CITEGO sur les pôles territoriaux de coopération économique." in entry
 
 
-def test_case_study_references_then_listed_sources(built: Built) -> None:
+def test_case_study_lists_its_sources_once_cited_then_consulted(built: Built) -> None:
+    """One list in the citation style: the works cited, then those consulted, marked; the
+    entries' notes wait for the final bibliography."""
     text = built.text()
-    references = text[text.index("RÉFÉRENCES") : text.index("AUTRES SOURCES")]
-    assert references.index("DURAND, Françoise, LÉVY, Étienne") < references.index("LE LABO DE L’ESS, 2014")
-    assert "PETIT, Hélène, 2015" in references
-    assert "Source consultée, non citée dans le texte (cadrage général)." in references
-    assert "Document de référence" in text[text.index("AUTRES SOURCES") :]
+    start = text.rindex("Date de rédaction", 0, text.index("cadrage général"))
+    sources = text[start : text.index("3. Analyse globale", start)]
+    assert sources.index("DURAND, Françoise, LÉVY, Étienne") < sources.index("LE LABO DE L’ESS, 2014")
+    assert sources.index("LE LABO DE L’ESS, 2014") < sources.index("PETIT, Hélène, 2015")
+    assert "PETIT, Hélène, 2015" in sources and "Consultée, non citée dans le texte : cadrage général." in sources
+    assert sources.index("PETIT, Hélène") < sources.index("Document de référence")
+    assert "RÉFÉRENCES" not in sources and "AUTRES SOURCES" not in sources
 
 
-def test_annex_holds_the_whole_bibliography(built: Built) -> None:
+def test_annex_holds_the_works_cited_then_those_consulted(built: Built) -> None:
     page = built.page_of("annexe-bibliographie")
     annex = " ".join(" ".join(built.pages[page:]).split())
-    annex = annex[annex.index("C. Bibliographie") :]
+    annex = annex[annex.index("B. Bibliographie") :]
+    assert annex.index("TRAVAUX CITÉS") < annex.index("AUTRES SOURCES CONSULTÉES")
+    assert annex.index("AUTRES SOURCES CONSULTÉES") < annex.index("PETIT, Hélène")
     for start in ("DURAND, Françoise", "GARNIER, Émile", "LE LABO DE L’ESS", "PETIT, Hélène", "RÉSEAU DES"):
         assert start in annex
     editorial_page = next(i for i, p in enumerate(built.pages) if "ESS 2014, sect. 2.1" in " ".join(p.split()))
@@ -357,7 +363,7 @@ def test_docx_export_and_matrix_keep_the_citations(tmp_path: Path) -> None:
         document = archive.read("word/document.xml").decode("utf-8")
     words = " ".join(re.sub(r"<[^>]+>", "", document).split())
     assert "Le Labo de l’ESS 2014, p.\u00a017" in words or "Le Labo de l’ESS 2014, p. 17" in words
-    assert "C. Bibliographie" in words
+    assert "B. Bibliographie" in words
     from ptce_mono.analysis.crosscase import analyse
 
     prepared = prepare_dossier(project)

@@ -7,7 +7,6 @@ from dicts (with drafts), and that fixture again to check that builds are byte-i
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -16,19 +15,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
 
+from editions import Built, build_edition
 from ptce_mono import load_grid
 from ptce_mono.check.report import format_text
 from ptce_mono.check.validate import check_paths
 from ptce_mono.cli import main
-from ptce_mono.commands.build import BuildReport, build_dossier
-from ptce_mono.core.errors import CorpusError, SandboxViolation
+from ptce_mono.commands.build import build_dossier
+from ptce_mono.core.errors import SandboxViolation
 from ptce_mono.render.typography import french_text
 from ptce_mono.typeset.engine import SandboxFetcher
 
 from monograph_factory import WORDS, monograph_text, pdf_outline, write_project
-from pdf_reading import page_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,36 +61,6 @@ FIXTURE_FILES = {
 }
 
 
-@dataclass
-class Built:
-    project: Path
-    report: BuildReport
-    pages: list[str]  # one string per page, one line per printed line
-    reader: PdfReader
-    weasyprint_warnings: list[str]
-
-    def text(self) -> str:
-        return "\n".join(self.pages)
-
-
-def _build(project: Path, out: Path, drafts: bool | None = None) -> Built:
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        report = build_dossier(project, out, drafts=drafts)
-    except CorpusError as exc:
-        pytest.fail(f"the corpus of {project} does not build:\n{format_text(exc.problems)}")
-    finally:
-        logger.removeHandler(handler)
-    warnings = [
-        r.getMessage() for r in records if r.levelno >= logging.WARNING and "HarfBuzz" not in r.getMessage()
-    ]
-    return Built(project, report, page_texts(report.pdf), PdfReader(report.pdf), warnings)
-
-
 @pytest.fixture(scope="session")
 def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_project(tmp_path_factory.mktemp("fixture"), FIXTURE_FILES)
@@ -100,19 +68,7 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_build(fixture_project: Path) -> Built:
-    return _build(fixture_project, fixture_project / "build", drafts=True)
-
-
-@pytest.fixture(scope="session")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped project (settings, bibliography, editorial texts, monographs), built as `make dossier` does."""
-    project = tmp_path_factory.mktemp("shipped")
-    for name in ("dossier.yaml", "references.bib"):
-        shutil.copy(ROOT / name, project)
-    for folder in ("editorial", "monographs"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, project / folder)
-    return _build(project, project / "build")
+    return build_edition(fixture_project, fixture_project / "build", drafts=True)
 
 
 def plain(text: str) -> str:
@@ -158,11 +114,12 @@ def sommaire(built: Built) -> list[Entry]:
 
 
 def heading_page(built: Built, entry: Entry) -> int:
-    """The first page where the heading starts a line, the running header (first line) aside."""
+    """The first page where the heading starts a line (a running head starts with the part's
+    name in capitals: it never matches; an opening page has none)."""
     gap = r"\s+" if entry.number else r""
     start = re.compile(rf"^\s*{re.escape(entry.number)}{gap}{re.escape(entry.title[:25])}")
     for number, page in enumerate(built.pages, 1):
-        lines = [line for line in page.splitlines() if line.strip()][1:]
+        lines = [line for line in page.splitlines() if line.strip()]
         if number > 2 and any(start.match(line) for line in lines):
             return number
     raise AssertionError(f"heading {entry.label!r} not found")
@@ -183,16 +140,16 @@ def test_sommaire_page_numbers_are_where_the_headings_are(which: str, request: p
         "1.3. Typologie des PTCE",
         "2. Études de cas",
     ]
-    # the shipped project names a bibliography: its entries make a third annex
-    bibliography = ["C. Bibliographie"] if which == "shipped_build" else []
-    assert [e.label for e in entries][-7 - len(bibliography):] == [
+    # the shipped project names a bibliography: the works it cites make a second annex; no
+    # monograph is scored, so the référentiel has no annex
+    bibliography = ["B. Bibliographie"] if which == "shipped_build" else []
+    assert [e.label for e in entries][-6 - len(bibliography):] == [
         "3. Analyse globale des études de cas",
         "3.1. Atouts, faiblesses, opportunités et menaces",
         "3.2. Options stratégiques",
         "3.3. Éclairage sur la gouvernance et la coopération",
         "Annexes",
         "A. Matrice pôles × sections de la grille",
-        "B. Référentiel PTCE",
         *bibliography,
     ]
     for entry in entries:
@@ -222,7 +179,9 @@ def test_fixture_order_drafts_and_page_count(fixture_build: Built) -> None:
         ("2.3. Pôle pole-gamma (Aquitaine)", True),
     ]
     gamma = heading_page(fixture_build, next(e for e in sommaire(fixture_build) if e.number == "2.3."))
-    assert "Brouillon · 2.3." in fixture_build.pages[gamma - 1].splitlines()[0]
+    # Its opening page carries no running head; the page after it, the draft's.
+    assert fixture_build.pages[gamma - 1].splitlines()[0].startswith("2.3. Pôle pole-gamma")
+    assert "Brouillon · 2.3. Pôle pole-gamma" in fixture_build.pages[gamma].splitlines()[0]
 
 
 # -- what every page and the file carry ---------------------------------------------------------
@@ -234,9 +193,11 @@ def test_running_footer_and_header(fixture_build: Built) -> None:
         if number == 1:
             assert "page 1/" not in page  # the cover has no header or footer
             continue
-        assert "Équipe d'essai | Dossier de test | 2013-2014" in page
+        assert "Équipe d’essai | Dossier de test | 2013–2014 — édition de travail : un brouillon" in plain(page)
         assert re.search(rf"page {number}/{total}\s*$", page.rstrip()), number
-    assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[2].splitlines()[0]
+    # Part 1's opening page carries no running head (its title is on it); the page after it does.
+    assert fixture_build.pages[2].splitlines()[0].startswith("1. Fiche d’introduction")
+    assert "1. FICHE D’INTRODUCTION" in fixture_build.pages[3].splitlines()[0]
 
 
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
@@ -254,7 +215,7 @@ def test_fonts_are_source_serif_and_sans(which: str, request: pytest.FixtureRequ
 def test_metadata(fixture_build: Built) -> None:
     meta = fixture_build.reader.metadata
     assert meta is not None
-    assert meta.title == "Dossier d'essai"
+    assert meta.title == "Dossier d'essai — édition de travail, avec brouillons"  # it prints a draft
     assert meta.author == "Équipe d'essai"
     assert meta.subject == "Trois pôles pour éprouver la chaîne de publication"
     assert fixture_build.reader.trailer["/Root"]["/Lang"] == "fr"
@@ -292,7 +253,7 @@ def test_chapter_content(fixture_build: Built) -> None:
         'title="Les sources ne donnent pas d&#39;effectif.">non documenté</span>'
     ) in html
     assert "Date de rédaction : novembre 2026 ; rédaction : Comité éditorial." in text
-    assert "Document de référence, Éditeur, 2013-2014 (document)." in text
+    assert "Document de référence, 2013–2014. Document. Éditeur. Consultée, non citée dans le texte." in text
 
 
 @pytest.mark.parametrize("which", ["fixture_build", "shipped_build"])
@@ -310,7 +271,11 @@ def test_each_pole_has_its_sections_and_sources(which: str, request: pytest.Fixt
         for section in monograph.sections:
             assert section.id and plain(french_text(grid.section(section.id).title)) in chapter
         for source in monograph.meta["sources"]:
-            assert plain(french_text(source["title"])) in chapter, source["title"]
+            title = plain(french_text(source["title"]))
+            # A source whose title begins with a bibliography entry's is that entry, printed under
+            # the entry's title with the rest of its own as the part consulted (render/references.py).
+            _entry, _comma, part = title.partition(", ")
+            assert title in chapter or (part and part[0].upper() + part[1:] in chapter), source["title"]
 
 
 # -- hostile content ---------------------------------------------------------------------------
@@ -426,8 +391,17 @@ def test_cli_reports_what_it_built_drafts_left_out(fixture_project: Path, tmp_pa
     )
     assert result.exit_code == 0, result.output
     assert re.search(r"Built .*dossier\.pdf \(\d+ pages\) and .*dossier\.html in [\d.]+ s\.", result.stdout)
-    assert "Poles printed: 2 (pole-beta, pole-alpha)." in result.stdout
-    assert "Drafts left out: 1 (pole-gamma)" in result.stdout
+    assert "Poles printed: 2.\n" in result.stdout and "pole-beta" not in result.stdout  # names with -v
+    assert "Drafts left out: 1; --drafts prints it." in result.stdout
+    verbose = CliRunner().invoke(
+        main, ["build", "--project", str(fixture_project), "--out", str(tmp_path), "-v", "--force"]
+    )
+    assert "Poles printed: 2.\n  pole-beta, pole-alpha\n" in verbose.stdout
+    assert "Drafts left out: 1; --drafts prints it.\n  pole-gamma\n" in verbose.stdout
+    drafts = CliRunner().invoke(
+        main, ["build", "--project", str(fixture_project), "--out", str(tmp_path), "--drafts"]
+    )
+    assert "Poles printed: 3, 1 of them a draft.\n" in drafts.stdout
 
 
 # -- part 3 and the annexes, generated from the published monographs ----------------------------
@@ -500,7 +474,7 @@ def test_options_governance_map_and_annexes_are_printed(shipped_build: Built) ->
     assert "SA UES" in governance and "Seignanx" in governance
     annexes = part_text(shipped_build, "A. Matrice pôles", "zzz-end")
     assert annexes.count("Pôle Sud Aquitain") >= 11  # one row per grid section
-    assert "les sources n’en donnent pour aucun pôle" in annexes
+    assert "Référentiel PTCE" not in annexes  # no pole is scored: the annex is left out
     # the map is a vector figure on the page of part 1.1
     page = next(i for i, p in enumerate(shipped_build.pages) if "1.1. Les PTCE étudiés" in p and i > 1)
     xobjects = shipped_build.reader.pages[page]["/Resources"].get("/XObject") or {}

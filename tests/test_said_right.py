@@ -10,8 +10,8 @@ from ptce_mono.check.report import format_summary
 from ptce_mono.check.validate import PARTIAL, check_paths, section_state
 from ptce_mono.commands.build import BuildReport, report_lines
 from ptce_mono.commands.prepare import prepare_dossier
-from ptce_mono.render.dossier import GAP_LABEL
 from ptce_mono.render.extent import with_extent
+from ptce_mono.render.gaps import GAP_LABEL
 
 from monograph_factory import WORDS, monograph_text, write_project
 
@@ -40,7 +40,7 @@ def test_a_gap_says_once_that_the_sources_are_silent(tmp_path: Path) -> None:
 
 
 def test_the_label_is_left_out_only_when_the_reason_names_the_sources() -> None:
-    from ptce_mono.render.dossier import GapNote
+    from ptce_mono.render.gaps import GapNote
 
     for reason in (SILENT, "Aucune source ne retrace la genèse.", "Les documents disponibles s'arrêtent en 2012."):
         assert GapNote.of(reason).label == "", reason

@@ -88,9 +88,11 @@ def main(lang: str | None) -> None:
 @option("--level", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
               help="Print problems of this level and above (warning: hide the notes on gaps).")
 @option("--quiet", "-q", is_flag=True, help="Print errors only (same as --level error).")
+@option("--pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Proofread this PDF of the dossier instead (preflight); exit 1 on any point to review.")
 def check(
     paths: tuple[Path, ...], grid_path: Path | None, fmt: str, strict: bool, summary: bool, level: str,
-    quiet: bool,
+    quiet: bool, pdf: Path | None,
 ) -> None:
     """Check monographs against the grid; exit 1 on errors.
 
@@ -99,10 +101,11 @@ def check(
     Example: ptce-mono check monographs/ --level warning
     """
     from ptce_mono.commands.check import check_project
+    from ptce_mono.commands.preflight import check_pdf
     from ptce_mono.core.problems import Severity
 
     try:
-        outcome = check_project(
+        outcome = check_pdf(Path.cwd(), pdf, fmt) if pdf else check_project(
             Path.cwd(),
             list(paths),
             grid_path=grid_path,
@@ -136,7 +139,8 @@ def check(
     help="Output folder (default: build/ in the project).",
 )
 @option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@option("--verbose", "-v", is_flag=True, help="Print each step of the build.")
+@option("--verbose", "-v", is_flag=True, help="Print each step and every point of the proof.")
+@option("--strict", is_flag=True, help="Fail (exit 1) when the proof of the PDF raises any point.")
 @option("--force", is_flag=True, help="Rebuild even when nothing has changed since the last build.")
 @option("--html", "site", is_flag=True, help="Also write a static site in build/site/.")
 @option(
@@ -161,6 +165,7 @@ def build(
     site: bool,
     quiet: bool,
     verbose: bool,
+    strict: bool,
 ) -> None:
     """Build the dossier: build/dossier.pdf and build/dossier.html.
 
@@ -168,7 +173,8 @@ def build(
     published files are left as they are.
 
     The monographs are checked first, as `check` does: on any error nothing is written and the
-    command exits 1 with the same messages.
+    command exits 1 with the same messages. The PDF is then proofread (preflight): a line says
+    how many points to review, -v lists them, --strict fails on any.
 
     Example: ptce-mono build --drafts
     """
@@ -199,12 +205,13 @@ def build(
             message = _("ptce-mono: internal error: {kind}: {reason}")
             click.echo(message.format(kind=type(exc).__name__, reason=printable(str(exc))), err=True)
             sys.exit(EXIT_USAGE)
-    if quiet:
-        return
-    for line in report_lines(report):
-        click.echo(line)
-    if report.warnings:
-        click.echo(warnings_line(report.warnings), err=True)
+    if not quiet:
+        for line in report_lines(report, verbose):
+            click.echo(line)
+        if report.warnings:
+            click.echo(warnings_line(report.warnings), err=True)
+    if strict and report.findings:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @main.command()

@@ -18,7 +18,7 @@ from ptce_mono.analysis.typology import (
     TypologyTable,
     typology_table,
 )
-from ptce_mono.analysis.values import NOT_DOCUMENTED, display
+from ptce_mono.analysis.values import NOT_DOCUMENTED, display, location_of
 from ptce_mono.check.validate import GAP, MISSING, WRITTEN, section_state
 from ptce_mono.sources.citekeys import strip_citations
 from ptce_mono.sources.grid import SWOT_QUADRANTS, Grid
@@ -31,7 +31,6 @@ QUADRANT_TITLES = {
     "opportunities": "Opportunités",
     "threats": "Menaces",
 }
-SUMMARY_WORDS = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])")
 _MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)|^[-+>#]+\s*")
 
@@ -57,6 +56,7 @@ class Cell:
     line: int  # where the statement comes from in the monograph (0 when missing)
     body_line: int = 0  # where the section's text starts in the monograph
     keys: tuple[str, ...] = ()  # the bibliography keys the section cites, in order
+    markdown: str = ""  # the summary as written: Markdown, its citations kept for the style
 
     @property
     def anchor(self) -> str:
@@ -155,7 +155,7 @@ class CrossCase:
 
 
 def _pole(m: Monograph) -> Pole:
-    location = m.meta.get("location") or {}
+    location = location_of(m.meta)
     return Pole(
         m.id,
         m.name,
@@ -168,13 +168,27 @@ def _pole(m: Monograph) -> Pole:
 # -- framework matrix --------------------------------------------------------------------------
 
 
-def first_sentence(text: str, limit: int = SUMMARY_WORDS) -> str:
-    """The opening sentence of a paragraph, without markup, cut at `limit` words."""
-    lines = strip_citations(text).splitlines()
-    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line.strip()) for line in lines)
-    sentence = _SENTENCE_END.split(plain.strip(), maxsplit=1)[0]
-    words = sentence.split()
-    return sentence if len(words) <= limit else " ".join(words[:limit]) + " …"
+def opening_sentence(text: str) -> str:
+    """The opening sentence of a paragraph as written (Markdown, citations kept), whole: a
+    sentence end inside a citation's brackets (« p. 8. Le ») is not one."""
+    joined = " ".join(line.strip() for line in text.strip().splitlines())
+    for end in _SENTENCE_END.finditer(joined):
+        before = joined[: end.start()]
+        if before.count("[") == before.count("]") and before.count("(") == before.count(")"):
+            return before
+    return joined
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown text without its markup and its citations, for a table of plain text."""
+    lines = strip_citations(markdown).splitlines()
+    text = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", line.strip()) for line in lines)
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+
+
+def first_sentence(text: str) -> str:
+    """The opening sentence of a paragraph, whole, without markup or citations."""
+    return plain_text(opening_sentence(text))
 
 
 def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
@@ -189,19 +203,21 @@ def build_matrix(monographs: list[Monograph], grid: Grid) -> Matrix:
                 cells[(m.id, spec.id)] = Cell(m.id, spec.id, MISSING, "", "", 0)
             elif state == GAP:
                 reason = section.gaps[0].reason if section.gaps else ""
-                cells[(m.id, spec.id)] = Cell(
-                    m.id, spec.id, GAP, reason, "gap", section.gaps[0].position.line
-                )
+                line = section.gaps[0].position.line
+                plain = plain_text(reason)
+                cells[(m.id, spec.id)] = Cell(m.id, spec.id, GAP, plain, "gap", line, markdown=reason)
             elif spec.id in authored:
+                text = str(authored[spec.id])
                 cells[(m.id, spec.id)] = Cell(
-                    m.id, spec.id, state, strip_citations(authored[spec.id]), "author", section.position.line
+                    m.id, spec.id, state, plain_text(text), "author", section.position.line, markdown=text
                 )
             else:
                 paragraph = next((p for p in section.paragraphs if p.text.strip()), None)
-                summary = first_sentence(paragraph.text) if paragraph else ""
+                text = opening_sentence(paragraph.text) if paragraph else ""
                 line = paragraph.line if paragraph else section.position.line
+                plain = plain_text(text)
                 cells[(m.id, spec.id)] = Cell(
-                    m.id, spec.id, state, summary, "first sentence", line, section.body_line
+                    m.id, spec.id, state, plain, "first sentence", line, section.body_line, (), text
                 )
             if section is not None and section.citations.uses:
                 keys = tuple(dict.fromkeys(use.key for use in section.citations.uses))

@@ -88,7 +88,9 @@ def typology_table(
 ) -> TypologyTable:
     members: dict[str, list[str]] = {}
     for m in monographs:
-        for value in attribute_values(m, attribute, reference_year):
+        # A value counts a pole once, however many times it holds it: a role held by two
+        # authorities (`{role: financeur, by: ...}` twice) is one pole that is « financeur ».
+        for value in dict.fromkeys(attribute_values(m, attribute, reference_year)):
             members.setdefault(value, []).append(m.id)
     order = _value_order(grid, attribute)
     rows = [

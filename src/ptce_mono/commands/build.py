@@ -2,7 +2,8 @@
 
 load (grid, dossier.yaml) -> parse and validate the monographs (as `check` does; any error stops
 here, before anything is written) -> order and select the poles -> analyse -> render HTML
-(steps 1 to 5: `prepare.prepare_dossier`) -> typeset PDF (step 6: `typeset.stage.typeset`).
+(steps 1 to 5: `prepare.prepare_dossier`) -> typeset PDF (step 6: `typeset.stage.typeset`) ->
+proofread the PDF (step 7: `preflight.preflight_pdf`, which reads it and never changes it).
 
 The typesetting processes are started, once the fingerprint says there is work, before the rest
 of the pipeline is even imported: they get ready (WeasyPrint, stylesheet, fonts) while the
@@ -29,6 +30,7 @@ from ptce_mono.core.files import sweep_temporaries
 from ptce_mono.core.i18n import _, decimal, ngettext
 from ptce_mono.core.problems import Position, Problem, Severity
 from ptce_mono.core.project_files import output_folder, read_text
+from ptce_mono.proof.findings import Finding, summary_line
 from ptce_mono.sources.config import load_config
 from ptce_mono.sources.resources import template_folders
 from ptce_mono.typeset.pieces.workers import CACHE_FOLDER, Workers, build_workers
@@ -62,6 +64,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)  # warnings and notes that did not stop it
     up_to_date: bool = False  # nothing changed since the last build: the outputs were kept
     site_pages: list[Path] = field(default_factory=list)  # the static site's, when asked for
+    findings: list[Finding] = field(default_factory=list)  # what the preflight found in the PDF
 
     @property
     def warnings(self) -> int:
@@ -173,6 +176,7 @@ def build_dossier(
                 pdf=out_dir / f"{name}.pdf",
                 html=out_dir / f"{name}.html",
                 up_to_date=True,
+                findings=[Finding.from_json(f) for f in recorded.get("proof", [])],
             )
             return _with_site(report, project, out_dir, drafts, site)
         workers.start()
@@ -213,6 +217,12 @@ def build_dossier(
                 if attempt == CACHE_ATTEMPTS or not _within(exc.filename, cache_folder):
                     raise
                 LOGGER.warning(_("build/cache was deleted during the build: typesetting again"))
+
+        # 7. Proofread: the PDF just written, read back as a proof-reader would; never changed.
+        LOGGER.info(_("Proofreading the PDF"))
+        from ptce_mono.commands.preflight import preflight_pdf
+
+        findings = preflight_pdf(project, written.pdf, printed)
     seconds = time.perf_counter() - started
     LOGGER.info(
         _("built {pdf} ({pages} pages) in {seconds} s").format(
@@ -228,12 +238,14 @@ def build_dossier(
         pdf=written.pdf,
         html=written.html,
         problems=prepared.problems,
+        findings=findings,
     )
     recorded = {
         "poles": report.poles,
         "drafts_included": report.drafts_included,
         "drafts_left_out": report.drafts_left_out,
         "pages": report.pages,
+        "proof": [f.to_json() for f in findings],
     }
     write_build_record(out_dir, key, [written.pdf, written.html], recorded, name, written.pieces)
     return _with_site(report, project, out_dir, drafts, site)
@@ -252,8 +264,10 @@ def _with_site(
 __all__ = ["DRAFT_EDITION", "PUBLISHED_EDITION", "BuildReport", "build_dossier"]
 
 
-def report_lines(report: BuildReport) -> list[str]:
-    """What the build says when it is done: what it wrote, the poles printed, the drafts left out."""
+def report_lines(report: BuildReport, verbose: bool = False) -> list[str]:
+    """What the build says when it is done: what it wrote, the poles printed, the drafts left out,
+    and the proof of the PDF in one line (with `verbose`, every point to review under it)."""
+    proof = [summary_line(report.findings), *(f"  {f.line()}" for f in report.findings if verbose)]
     if report.up_to_date and report.site_pages:
         # The site is written at each build: only the PDF was kept as it was.
         return [
@@ -262,36 +276,48 @@ def report_lines(report: BuildReport) -> list[str]:
                 "--force rebuilds it."
             ).format(pdf=report.pdf, pages=report.pages),
             _site_line(report.site_pages),
+            *proof,
         ]
     if report.up_to_date:
         return [
             _(
                 "Up to date: nothing has changed since {pdf} was built ({pages} pages); --force rebuilds."
-            ).format(pdf=report.pdf, pages=report.pages)
+            ).format(pdf=report.pdf, pages=report.pages),
+            *proof,
         ]
     lines = [
         _("Built {pdf} ({pages} pages) and {html} in {seconds} s.").format(
             pdf=report.pdf, pages=report.pages, html=report.html, seconds=decimal(report.seconds)
         )
     ]
-    poles = ", ".join(report.poles)
+    # The poles' names only with `verbose`: fourteen or sixty names make a paragraph.
+    printed = ", ".join(report.poles)
     if report.drafts_included:
+        drafts = len(report.drafts_included)
         lines.append(
-            _("Poles printed: {count}, {drafts} draft(s) ({poles}).").format(
-                count=len(report.poles), drafts=len(report.drafts_included), poles=poles
-            )
+            ngettext(
+                "Poles printed: {count}, {drafts} of them a draft.",
+                "Poles printed: {count}, {drafts} of them drafts.",
+                drafts,
+            ).format(count=len(report.poles), drafts=drafts)
         )
     else:
-        lines.append(_("Poles printed: {count} ({poles}).").format(count=len(report.poles), poles=poles))
+        lines.append(_("Poles printed: {count}.").format(count=len(report.poles)))
+    if verbose:
+        lines.append(f"  {printed}")
     if report.drafts_left_out:
         lines.append(
-            _("Drafts left out: {count} ({poles}); --drafts prints them.").format(
-                count=len(report.drafts_left_out), poles=", ".join(report.drafts_left_out)
-            )
+            ngettext(
+                "Drafts left out: {count}; --drafts prints it.",
+                "Drafts left out: {count}; --drafts prints them.",
+                len(report.drafts_left_out),
+            ).format(count=len(report.drafts_left_out))
         )
+        if verbose:
+            lines.append(f"  {', '.join(report.drafts_left_out)}")
     if report.site_pages:
         lines.append(_site_line(report.site_pages))
-    return lines
+    return [*lines, *proof]
 
 
 def _site_line(pages: list[Path]) -> str:

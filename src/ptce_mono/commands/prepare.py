@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ptce_mono.core.errors import CorpusError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.problems import Position, Problem, ProblemList, Severity, has_errors
 from ptce_mono.render.analysis import pole_map_html, render_analysis
-from ptce_mono.render.citations import bibliography_annex, collect_citations, render_citations
+from ptce_mono.render.citations import collect_citations, render_citations
 from ptce_mono.render.dossier import (
     RenderedDossier,
     make_environment,
@@ -33,7 +34,9 @@ from ptce_mono.render.dossier import (
     render_dossier,
 )
 from ptce_mono.render.extent import with_page_counts
+from ptce_mono.render.references import bibliography_annex, source_item
 from ptce_mono.sources.bibliography import Bibliography, load_bibliography
+from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig, load_config, order_poles
 from ptce_mono.sources.dated import front_matter_citations
 from ptce_mono.sources.edition import edition_datetime
@@ -59,10 +62,12 @@ def _root_for(project: Path) -> Path:
 
 
 def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
-    """The texts of the dossier that may cite: section bodies, editorial texts, SWOT statements,
-    the front matter's `source:` keys (the strategic options' texts are added once the options
-    are read)."""
+    """The texts of the dossier that may cite: section bodies and their gaps' reasons, the
+    authors' summaries, editorial texts, SWOT statements, the front matter's `source:` keys (the
+    strategic options' texts are added once the options are read)."""
     texts = [section.body for m in printed for section in m.sections]
+    texts += [gap.reason for m in printed for section in m.sections for gap in section.gaps]
+    texts += [str(text) for m in printed for text in (m.meta.get("summaries") or {}).values()]
     for path in config.editorial.values():
         with contextlib.suppress(OSError, UnicodeDecodeError):  # read_editorial reports it
             texts.append(read_editorial_text(path, config.project))
@@ -71,6 +76,12 @@ def _cited_texts(config: DossierConfig, printed: list[Monograph]) -> list[str]:
             texts.extend(str(item.get("text", "")) for item in items if isinstance(item, dict))
         texts.extend(cited.text for cited in front_matter_citations(m.meta))
     return texts
+
+
+def annex_letter(annexes: str) -> str:
+    """The letter of the next annex: the one after the last that `annexes` holds."""
+    letters = re.findall(r'id="annexe-([a-z])"', annexes)
+    return chr(ord(max(letters)) + 1).upper() if letters else "A"
 
 
 def with_annex(annexes: str, annex: str) -> str:
@@ -194,7 +205,13 @@ def prepare_dossier(
         own = own_bibliography(monograph, project, ProblemList(monograph.path))
         bibliography = bibliography.merged(own)
     cited_texts = [*_cited_texts(config, printed), *(option.text for option in corpus.options.options)]
-    citations = render_citations(bibliography, config.csl, collect_citations(cited_texts))
+    written_out = [
+        source_item(m.id, index, source)
+        for m in printed
+        for index, source in enumerate(m.meta.get("sources") or [], 1)
+        if not source.get("key")
+    ]
+    citations = render_citations(bibliography, config.csl, collect_citations(cited_texts), written_out)
     citations = with_page_counts(citations, bibliography)
     LOGGER.info(_("Rendering the HTML"))
     env = make_environment(project)
@@ -209,9 +226,12 @@ def prepare_dossier(
             "swot": editorial.get("swot", ""),
             "governance": editorial.get("governance", ""),
         },
-        cite=citations.text_with_citations,
+        cite=citations.cite_function(),
+        drafts=sum(1 for m in printed if not m.is_published),
     )
-    annexes = with_annex(annexes, bibliography_annex(citations, "C"))
+    cited = {key for text in cited_texts for span in citation_spans(text) for key in span.keys}
+    listed = {str(s["key"]) for m in printed for s in m.meta.get("sources") or [] if s.get("key")}
+    annexes = with_annex(annexes, bibliography_annex(citations, cited, listed, annex_letter(annexes)))
     edition = edition_datetime(config)
     rendered = render_dossier(
         project,

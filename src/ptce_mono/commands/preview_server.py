@@ -12,17 +12,27 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from ptce_mono.commands.preview_pages import BUILD_PATH, PDF_STATUS_PATH, waiting_page
 from ptce_mono.core.errors import PtceError
 from ptce_mono.core.i18n import _, os_reason
 
-if TYPE_CHECKING:
-    from ptce_mono.commands.serve import Preview
-
 LOCAL_NAMES = ("127.0.0.1", "localhost")
 LOGGER = logging.getLogger("ptce_mono.commands.serve")
+
+
+class Previewed(Protocol):
+    """What the server asks of the preview (`serve.Preview`)."""
+
+    out_dir: Path
+    builds: int
+
+    def current_pdf(self) -> Path | None: ...
+
+    def request_pdf(self) -> None: ...
+
+    def pdf_json(self) -> bytes: ...
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -38,7 +48,7 @@ def _host_allowed(host: str | None, port: int) -> bool:
     return host in {f"{name}:{port}" for name in LOCAL_NAMES} | (set(LOCAL_NAMES) if port == 80 else set())
 
 
-def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTPServer:
+def make_server(preview: Previewed, port: int = 8000) -> http.server.ThreadingHTTPServer:
     root = Path(os.path.realpath(preview.out_dir))
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -93,7 +103,7 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 self._answer(200, "application/json; charset=utf-8", preview.pdf_json())
                 return
             if self.path.split("?")[0] == "/dossier.pdf":
-                path = preview.pdf.path if preview.pdf_is_current() else None
+                path = preview.current_pdf()
                 if path is None:
                     preview.request_pdf()
                     self._answer(202, "text/html; charset=utf-8", waiting_page().encode("utf-8"))
@@ -127,7 +137,7 @@ class ServeError(PtceError):
     exit_code = 2
 
 
-def listening(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+def listening(preview: Previewed, port: int) -> http.server.ThreadingHTTPServer:
     """The preview's server on 127.0.0.1:`port` (0: any free port). Raises ServeError, in
     French, for a port out of range or already in use."""
     if not 0 <= port <= 65535:

@@ -156,6 +156,10 @@ class Preview:
     def pdf_is_current(self) -> bool:
         return self.pdf.state == "ready" and self.pdf.basis == self.builds and self.pdf.path is not None
 
+    def current_pdf(self) -> Path | None:
+        """The PDF of the sources as they are now, or None while there is none."""
+        return self.pdf.path if self.pdf_is_current() else None
+
     def request_pdf(self) -> None:
         """Build the PDF in the background, unless it is being built (then once more after)."""
         with self.pdf_lock:

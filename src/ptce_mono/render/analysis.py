@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ptce_mono.analysis.crosscase import QUADRANT_TITLES, CrossCase
+from ptce_mono.analysis.crosscase import MISSING, QUADRANT_TITLES, CrossCase
 from ptce_mono.analysis.options import TOWS_QUADRANTS, Options
+from ptce_mono.analysis.values import location_of
+from ptce_mono.render.dossier import with_house_style
 from ptce_mono.render.figures import MapPoint, pole_map, pole_map_alt
+from ptce_mono.render.markdown import render_inline
 from ptce_mono.sources.grid import Grid
 from ptce_mono.sources.monograph import Monograph
 
@@ -25,6 +29,23 @@ STATE_LABELS = {
 EDITORIAL_PARTS = ("intro", "swot", "options", "governance")
 
 
+@dataclass(frozen=True)
+class TemplateCalls:
+    """What the part's and the annexes' templates call: methods of a record of this stage, which
+    the template sandbox lets them call (render/template_sandbox.py)."""
+
+    model: CrossCase
+    cite: Callable[[str], str] | None
+
+    def inline(self, text: object) -> Markup:
+        """`text` as one line of Markdown, its citations formatted."""
+        return Markup(render_inline(str(text), self.cite))
+
+    def absent_from(self, section: str) -> set[str]:
+        """The poles where `section` is absent."""
+        return {p.id for p in self.model.poles if self.model.matrix.cell(p.id, section).state == MISSING}
+
+
 def render_analysis(
     env: Environment,
     model: CrossCase,
@@ -32,11 +53,16 @@ def render_analysis(
     grid: Grid,
     editorial: dict[str, str],
     number: int = 3,
-    cite: Callable[[str], Markup] | None = None,
+    cite: Callable[[str], str] | None = None,
+    drafts: int = 0,
 ) -> tuple[str, str]:
     """HTML of part `number` and of the annexes. `editorial` holds rendered HTML per part;
-    `cite` turns a SWOT statement's citations into HTML (without it, they print as written)."""
+    `cite` turns a citation into HTML, in the SWOT statements, the options and the annex's
+    summaries, all read as one line of Markdown (without it, citations print as written).
+    `drafts` is how many of the poles analysed are drafts: a review edition says so."""
     pole_names = {p.id: p.short_name for p in model.poles}
+
+    calls = TemplateCalls(model, cite)
     context = {
         "model": model,
         "options": options,
@@ -47,8 +73,12 @@ def render_analysis(
         "quadrant_titles": QUADRANT_TITLES,
         "tows_titles": TOWS_QUADRANTS,
         "state_labels": STATE_LABELS,
-        "cite": cite or escape,
+        "pole_numbers": {p.id: f"2.{index}" for index, p in enumerate(model.poles, 1)},
+        "absent_from": calls.absent_from,
+        "drafts": drafts,
+        "inline": calls.inline,
     }
+    with_house_style(env)
     part = env.get_template("partials/analysis.html").render(context)
     annexes = env.get_template("partials/annexes.html").render(context)
     return part, annexes
@@ -58,7 +88,7 @@ def pole_map_html(monographs: list[Monograph]) -> str:
     """The map of the printed poles, each marked with its chapter number (2.1, 2.2...)."""
     points = []
     for index, m in enumerate(monographs, 1):
-        location = m.meta.get("location") or {}
+        location = location_of(m.meta)
         # The front matter's `coordinates: {lat, lon}`, as the map's (lat, lon).
         given = location.get("coordinates")
         where = None

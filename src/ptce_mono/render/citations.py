@@ -15,16 +15,18 @@ suffix, handles `[-@key]` and in-text `@key`, and links each citation to its ent
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
@@ -73,6 +75,54 @@ def _unwrapped(citation: str) -> str:
     return inner
 
 
+_NO_DATE = re.compile(r"\[sans date\](?:\s?([a-z])\b)?")
+_PAGES = re.compile(r"\bpp\.(?=\s|\u00a0)")
+# The locale's « paragr. »: the monographs write « § » (« sect. « Genèse », § 1 »), and so does
+# the house style, in citations and bibliographies alike.
+_PARAGRAPH = re.compile(r"\bparagr\.(?=[\s\u00a0]*(?:<[^>]*>)*\d)")
+_FIRST_OF_MONTH = re.compile(
+    r"(?<![\d\w])1\s(?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b)"
+)
+
+
+_TITLE_AS_AUTHOR = re.compile(
+    r'(<macro name="author-citation">.*?<substitute>.*?<text variable="title")(?![^>]*\bform=)', re.DOTALL
+)
+
+
+def _short_titles(style_text: str) -> str:
+    """The style with a work that has no author cited by its short title (`shorttitle` in the
+    bibliography, as ISO 690 allows), not by a title of twenty words; a work without a short
+    title keeps its title. A style without that macro is left as it is."""
+    return _TITLE_AS_AUTHOR.sub(r'\1 form="short"', style_text, count=1)
+
+
+def _house_style(html: str) -> str:
+    """The French house style (docs/styling.md) where the locale's terms differ from it: « s. d. »
+    for a work without a date, its letter kept with it, « p. » before a range of pages too, and
+    « § » for a paragraph."""
+
+    def no_date(match: re.Match[str]) -> str:
+        letter = match.group(1)
+        return "s.\u00a0d." + (f"\u00a0{letter}" if letter else "")
+
+    html = _PAGES.sub("p.", _NO_DATE.sub(no_date, html)).replace("s.\u00a0d..", "s.\u00a0d.")
+    html = _PARAGRAPH.sub("§", html)
+    return _FIRST_OF_MONTH.sub("1er\u00a0", html)
+
+
+def _styled_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries as the style prints them: a genre (`compte rendu`) follows a full stop in
+    every author-date style, so it begins with a capital."""
+    styled = []
+    for item in items:
+        genre = item.get("genre")
+        if isinstance(genre, str) and genre[:1].islower():
+            item = {**item, "genre": genre[:1].upper() + genre[1:]}
+        styled.append(item)
+    return styled
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split())
 
@@ -83,6 +133,8 @@ class RenderedCitations:
 
     citations: dict[str, str] = field(default_factory=dict)
     entries: dict[str, str] = field(default_factory=dict)  # in the style's order
+    titles: dict[str, str] = field(default_factory=dict)  # key -> the entry's title
+    sources: dict[str, str] = field(default_factory=dict)  # a source written out in full -> HTML
 
     def html(self, written: str, anchor_prefix: str = "") -> str:
         """The citation's HTML; its links go to `#<anchor_prefix>ref-<key>`."""
@@ -92,16 +144,6 @@ class RenderedCitations:
         if anchor_prefix:
             found = _REF_LINK.sub(lambda m: f'href="#{anchor_prefix}ref-{m.group(1)}"', found)
         return found
-
-    def text_with_citations(self, text: str, anchor_prefix: str = "") -> Markup:
-        """Plain `text` escaped, its citations as HTML: for statements quoted outside Markdown."""
-        out, last = [], 0
-        for span in citation_spans(text):
-            out.append(str(escape(text[last : span.start])))
-            out.append(self.html(span.text, anchor_prefix))
-            last = span.end
-        out.append(str(escape(text[last:])))
-        return Markup("".join(out))
 
     def cite_function(self, anchor_prefix: str = "") -> Callable[[str], str]:
         return functools.partial(self.html, anchor_prefix=anchor_prefix)
@@ -125,19 +167,26 @@ def _entries(refs: str) -> dict[str, str]:
             if depth == 0:
                 index = tag.start()
                 break
-        entries[start.group(1)] = " ".join(refs[start.end() : index].split())
+        # Only the markup's white space: the no-break spaces of the house style stay.
+        entries[start.group(1)] = re.sub(r"[ \t\r\n]+", " ", refs[start.end() : index]).strip()
     return entries
 
 
 def render_citations(
-    bibliography: Bibliography, style: Path | None, citations: list[str]
+    bibliography: Bibliography,
+    style: Path | None,
+    citations: list[str],
+    sources: Sequence[dict[str, Any]] = (),
 ) -> RenderedCitations:
-    """HTML of each citation and of every bibliography entry, by pandoc's citeproc."""
-    if not bibliography.entries or style is None:
+    """HTML of each citation and of every bibliography entry, by pandoc's citeproc; and of the
+    `sources` written out in full (CSL items, with an `id`), formatted by the same style apart
+    from the bibliography (their years never take a letter from its entries)."""
+    if style is None or not (bibliography.entries or sources):
         return RenderedCitations()
-    items = json.dumps(bibliography.csl_items(), ensure_ascii=False, sort_keys=True)
+    entries = _styled_items(bibliography.csl_items())
+    items = json.dumps(entries, ensure_ascii=False, sort_keys=True)
     try:
-        style_text = style_for_pandoc(style)
+        style_text = _short_titles(style_for_pandoc(style))
     except StyleError as exc:
         raise RenderError(
             _("{place}: the citation style cannot be used: {reason}").format(
@@ -148,10 +197,28 @@ def render_citations(
         raise RenderError(
             _("{path}: cannot read the citation style: {reason}").format(path=style, reason=exc)
         ) from None
-    digest = hashlib.sha256("\0".join([items, style_text, *citations]).encode()).hexdigest()
     # What pandoc works on, for a message should it fail: the style and the bibliography files.
     what = ", ".join(str(path) for path in [style, *bibliography.files])
-    return _render_cached(digest, items, style_text, tuple(citations), what)
+    rendered = RenderedCitations()
+    if bibliography.entries:
+        digest = hashlib.sha256("\0".join([items, style_text, *citations]).encode()).hexdigest()
+        rendered = _render_cached(digest, items, style_text, tuple(citations), what)
+    written: dict[str, str] = {}
+    if sources:
+        # Sources of different case studies may share a title and a year: each is listed in its
+        # own case study, where no letter tells them apart.
+        plain_style = style_text.replace(
+            'disambiguate-add-year-suffix="true"', 'disambiguate-add-year-suffix="false"'
+        )
+        items = json.dumps(_styled_items(list(sources)), ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256("\0".join([items, plain_style]).encode()).hexdigest()
+        written = _render_cached(digest, items, plain_style, (), str(style)).entries
+    # A new record: the one `_render_cached` returns is shared by every build of this process.
+    return dataclasses.replace(
+        rendered,
+        titles={str(item.get("id")): str(item.get("title", "")) for item in entries},
+        sources=written,
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -174,69 +241,14 @@ def _render_cached(
             "\n".join(document),
             what=what,
         )
-    html = _ranges(_safe_links(html))
+    html = _house_style(_ranges(_safe_links(html)))
     rendered = {
         citations[int(m.group(1))]: _unwrapped(m.group(2).strip())
         for m in _CITATION_DIV.finditer(html)
         if int(m.group(1)) < len(citations)
     }
     refs_at = html.find('<div id="refs"')
-    return RenderedCitations(rendered, _entries(html[refs_at:] if refs_at >= 0 else ""))
+    return RenderedCitations(dict(rendered), _entries(html[refs_at:] if refs_at >= 0 else ""))
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One line of a case study's references: an entry of the bibliography, cited or only listed."""
-
-    anchor: str
-    html: Markup
-    cited: bool
-    note: str = ""
-
-
-def chapter_references(
-    pole: str, cited: Iterable[str], listed: list[dict[str, str]], citations: RenderedCitations | None
-) -> list[Reference]:
-    """The works a case study cites, in the style's order, then the sources its front matter
-    lists by key without citing them, marked as such."""
-    if citations is None:
-        return []
-    cited_keys = set(cited)
-    references = [
-        Reference(f"{pole}--ref-{key}", Markup(html), True)
-        for key, html in citations.entries.items()
-        if key in cited_keys
-    ]
-    for source in listed:
-        key = source.get("key", "")
-        html = citations.entries.get(key)
-        if html is not None and key not in cited_keys:
-            note = "; ".join(x for x in (source.get("locator", ""), source.get("note", "")) if x)
-            references.append(Reference(f"{pole}--ref-{key}", Markup(html), False, note))
-            cited_keys.add(key)
-    return references
-
-
-def bibliography_annex(citations: RenderedCitations | None, letter: str) -> str:
-    """The annex holding the dossier's whole bibliography, each entry the target of `#ref-<key>`."""
-    if citations is None or not citations.entries:
-        return ""
-    items = "".join(
-        f'<li class="csl-entry" id="ref-{escape(key)}">{html}</li>\n'
-        for key, html in citations.entries.items()
-    )
-    return (
-        '<section class="annex" id="annexe-bibliographie">\n'
-        f'<h2 id="annexe-{letter.lower()}">{letter}. Bibliographie</h2>\n'
-        f'<ol class="bibliography">\n{items}</ol>\n</section>\n'
-    )
-
-
-__all__ = [
-    "Reference",
-    "RenderedCitations",
-    "bibliography_annex",
-    "chapter_references",
-    "collect_citations",
-    "render_citations",
-]
+__all__ = ["RenderedCitations", "collect_citations", "render_citations"]

@@ -13,7 +13,6 @@ places the cross-case analysis there without changing the page structure.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,18 +23,22 @@ from jinja2 import ChoiceLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
 from ptce_mono.analysis.typology import TypologyTable
-from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
 from ptce_mono.check.citations import cited_keys
 from ptce_mono.core.errors import RenderError
 from ptce_mono.core.i18n import _
 from ptce_mono.core.project_files import read_text
-from ptce_mono.render.citations import Reference, RenderedCitations, chapter_references
+from ptce_mono.render.citations import RenderedCitations
 from ptce_mono.render.facts import Fact, departement_label, pole_facts
+from ptce_mono.render.gaps import GapNote
+from ptce_mono.render.linebreaks import spaces_open_runs
 from ptce_mono.render.loader import template_loaders
-from ptce_mono.render.markdown import TooDeep, render_markdown
+from ptce_mono.render.markdown import TooDeep, render_inline, render_markdown
 from ptce_mono.render.pole_swot import PoleSwotQuadrant, pole_swot
+from ptce_mono.render.references import Reference, chapter_references
 from ptce_mono.render.template_sandbox import DossierSandbox
-from ptce_mono.render.typography import french_html
+from ptce_mono.render.typography import french_html, french_text, in_words, proper_names, running_head
+from ptce_mono.sources.citekeys import citation_spans
 from ptce_mono.sources.config import DossierConfig
 from ptce_mono.sources.dated import Person
 from ptce_mono.sources.grid import Grid
@@ -46,13 +49,9 @@ MONTHS = (
     *("janvier", "février", "mars", "avril", "mai", "juin"),
     *("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
 )
+NAMED_POLES = 12
 _NUMBERED = re.compile(r"^((?:\d+\.)+|[A-Z]\.)\s+(.*)$")
-GAP_LABEL = "Les sources ne documentent pas ce point :"
-# A reason that says it itself: « Les sources consultées ne… », « Aucune source ne… », « Les
-# documents disponibles… ».
-_NAMES_THE_SOURCES = re.compile(
-    r"^\W*(?:(?:les|la|le|l['’]|aucune?|ces|cette|nos)\s*)?(?:sources?|documents?)\b", re.IGNORECASE
-)
+
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -73,22 +72,6 @@ def french_month(value: str | dt.date) -> str:
 
 
 @dataclass(frozen=True)
-class GapNote:
-    """What the sources do not document, as printed: the reason, after a label unless the reason
-    already opens on the sources (« Les sources consultées ne… » is not said twice)."""
-
-    reason: str
-    label: str = GAP_LABEL
-
-    @classmethod
-    def of(cls, reason: str) -> GapNote:
-        return cls(reason, "" if _NAMES_THE_SOURCES.match(reason) else GAP_LABEL)
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.reason}" if self.label else self.reason
-
-
-@dataclass(frozen=True)
 class RenderedSection:
     id: str
     anchor: str
@@ -106,6 +89,7 @@ class Chapter:
     short_name: str
     title: str  # "Pôle Sud Aquitain (Aquitaine)"
     draft: bool
+    running_head: str  # "2.1. Pôle Sud Aquitain", on one line: the pages after the study's first
     location: dict[str, Any]
     motto: dict[str, str] | None
     facts: list[Fact]
@@ -147,8 +131,20 @@ class DossierModel:
         return {c.pole: c.short_name for c in self.chapters}
 
     @property
+    def pole_numbers(self) -> dict[str, str]:
+        return {c.pole: c.number for c in self.chapters}
+
+    @property
     def has_drafts(self) -> bool:
         return any(c.draft for c in self.chapters)
+
+    @property
+    def draft_count(self) -> int:
+        return sum(1 for c in self.chapters if c.draft)
+
+    @property
+    def region_count(self) -> int:
+        return len({c.location.get("region_study") for c in self.chapters} - {None})
 
 
 @dataclass
@@ -166,7 +162,7 @@ def chapter_for(
     swot: bool = True,
 ) -> Chapter:
     meta = monograph.meta
-    location: dict[str, Any] = meta.get("location") or {}
+    location: dict[str, Any] = location_of(meta)
     region = location.get("region_study")
     people = list(meta.get("interviewees") or [])
     order = grid.section_ids
@@ -180,18 +176,18 @@ def chapter_for(
             render_markdown(section.body, 4, f"{monograph.id}--{section.id}", 1, cite)
             if section.words
             else "",
-            tuple(GapNote.of(gap.reason) for gap in section.gaps),
+            tuple(GapNote.of(gap.reason, Markup(render_inline(gap.reason, cite))) for gap in section.gaps),
         )
         for section in sorted(monograph.sections, key=lambda s: order.index(s.id) if s.id else 0)
         if section.id is not None
     ]
     motto = meta.get("motto")
     name = monograph.name
-    quote = (
-        functools.partial(citations.text_with_citations, anchor_prefix=f"{monograph.id}--")
-        if citations
-        else None
-    )
+
+    def quote(text: str) -> Markup:
+        """A SWOT statement as one line of Markdown, as the cross-case SWOT prints it."""
+        return Markup(render_inline(text, cite))
+
     return Chapter(
         number=number,
         pole=monograph.id,
@@ -200,6 +196,9 @@ def chapter_for(
         short_name=str(meta.get("short_name") or name),
         title=f"{name} ({region})" if region else name,
         draft=not monograph.is_published,
+        running_head=running_head(
+            f"{'' if monograph.is_published else 'Brouillon · '}{number}. {meta.get('short_name') or name}"
+        ),
         location=location,
         motto=motto if isinstance(motto, dict) and motto.get("text") else None,
         facts=facts,
@@ -207,15 +206,20 @@ def chapter_for(
         sections=sections,
         authors=[str(a) for a in meta.get("authors") or []],
         date_written=french_month(str(meta.get("date_written") or "")) or NOT_DOCUMENTED,
-        sources=[s for s in meta.get("sources") or [] if not s.get("key")],
+        sources=[] if citations else [s for s in meta.get("sources") or [] if not s.get("key")],
         references=chapter_references(
-            monograph.id,
-            (use.key for use in cited_keys(monograph)),
-            [s for s in meta.get("sources") or [] if s.get("key")],
-            citations,
+            monograph.id, case_study_keys(monograph), list(meta.get("sources") or []), citations
         ),
         swot=pole_swot(meta, grid, quote) if swot else [],
     )
+
+
+def case_study_keys(monograph: Monograph) -> list[str]:
+    """The keys a case study cites: in its sections' text, its front matter's `source:` keys, its
+    SWOT statements, and its gaps' reasons."""
+    keys = [use.key for use in cited_keys(monograph)]
+    reasons = (gap.reason for section in monograph.sections for gap in section.gaps)
+    return keys + [key for reason in reasons for span in citation_spans(reason) for key in span.keys]
 
 
 def read_editorial_text(path: Path, project: Path) -> str:
@@ -271,8 +275,19 @@ def make_environment(project: Path) -> Environment:
     env.filters["month"] = french_month
     env.filters["css_string"] = css_string
     env.filters["departement"] = departement_label
-    env.filters["upper_first"] = upper_first
     env.filters["w3c_date"] = w3c_date
+    return with_house_style(env)
+
+
+def with_house_style(env: Environment) -> Environment:
+    """`env` with what the templates need to write as the house style does (docs/styling.md)."""
+    env.filters.setdefault("upper_first", upper_first)
+    env.filters.setdefault("in_words", in_words)
+    env.filters.setdefault("typography", french_text)
+    # Up to this many case studies, the cover and the typology tables name the poles; beyond,
+    # they give their number and the number of their case study.
+    env.globals.setdefault("cover_names", NAMED_POLES)
+    env.globals.setdefault("named_poles", NAMED_POLES)
     return env
 
 
@@ -313,6 +328,18 @@ def table_of_contents(body: str) -> list[TocEntry]:
         collector.feed(heading.group(0))
     collector.close()
     return collector.entries
+
+
+def corpus_names(monographs: list[Monograph]) -> frozenset[str]:
+    """The proper names of the corpus that the dossier never hyphenates: poles, places, carriers,
+    the people interviewed."""
+    texts: list[str] = []
+    for m in monographs:
+        location = location_of(m.meta)
+        people = [str(p.get("name", "")) for p in m.meta.get("interviewees") or [] if isinstance(p, dict)]
+        texts += [m.name, str(m.meta.get("short_name") or ""), str(m.meta.get("carrier") or ""), *people]
+        texts += [str(v) for v in location.values() if isinstance(v, str)]
+    return proper_names(texts)
 
 
 def render_dossier(
@@ -356,7 +383,7 @@ def render_dossier(
     body = env.get_template("partials/body.html").render(context)
     toc = table_of_contents(body)
     page = env.get_template("dossier.html").render(context, body=Markup(body), toc=toc)
-    return RenderedDossier(french_html(page), model, toc)
+    return RenderedDossier(spaces_open_runs(french_html(page, corpus_names(monographs))), model, toc)
 
 
 __all__ = [

@@ -25,10 +25,16 @@ def extent(item: dict[str, Any]) -> str:
 
 
 def with_extent(html: str, item: dict[str, Any]) -> str:
-    """The entry `html` with the item's page count, unless the style printed it already."""
+    """The entry `html` with the item's page count, unless the style printed it already; before
+    the entry's note (`csl-block`), which is the entry's last part and may be printed apart."""
     pages = extent(item)
     if not pages or pages[:-1] in html.replace(" p", "\u00a0p"):
         return html
+    note_at = html.find('<div class="csl-block">')
+    if note_at > 0:
+        head = html[:note_at]
+        body = head.rstrip()
+        return f"{with_extent(body, item)}{head[len(body):]}{html[note_at:]}"
     url = str(escape(item.get("URL") or ""))
     at = html.find(url) if url else -1
     if at > 0:

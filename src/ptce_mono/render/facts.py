@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ptce_mono.analysis.values import NOT_DOCUMENTED
+from ptce_mono.analysis.values import NOT_DOCUMENTED, location_of
 from ptce_mono.core.text import slugify
 from ptce_mono.render.figures import departement_name
 from ptce_mono.sources.dated import Budget, Funding, Member, Person
@@ -169,7 +169,7 @@ def pole_facts(meta: dict[str, Any], cite: Cite | None = None) -> list[Fact]:
     """The box's facts, short ones first (two by two), then those printed across the box.
 
     `cite` formats a citation of the front matter (`source:`); without it none is printed."""
-    location: dict[str, Any] = meta.get("location") or {}
+    location: dict[str, Any] = location_of(meta)
     region, today = location.get("region_study"), location.get("region_today")
     where = (location.get("commune"), departement_label(location.get("departement")))
     place = ", ".join(x for x in where if x)

@@ -126,3 +126,17 @@ def render_markdown(
     if cite is not None and held:
         html = _PLACEHOLDER.sub(lambda m: cite(held[int(m.group(1))]), html)
     return html
+
+
+def render_inline(text: str, cite: Callable[[str], str] | None = None) -> str:
+    """HTML of one line of Markdown (no paragraph around it): a gap's reason, a summary, a SWOT
+    statement, an option. Its citations become the HTML `cite` gives for them, as in a paragraph."""
+    held: list[str] = []
+    text = " ".join(text.split())
+    if cite is not None:
+        text, held = _hold_citations(text)
+    tokens = _MD.parseInline(text)
+    html = str(_MD.renderer.render(tokens, _MD.options, {}))
+    if cite is not None and held:
+        html = _PLACEHOLDER.sub(lambda m: cite(held[int(m.group(1))]), html)
+    return html
