@@ -118,8 +118,12 @@ def test_the_summary_as_written_keeps_its_citations_whole():
 
 
 def test_a_role_held_for_two_authorities_counts_the_pole_once(tmp_path, grid):
-    roles = "local_authority_roles:\n  - {role: financeur, by: Région}\n  - {role: financeur, by: Département}\n"
-    text = monograph_text("a").replace("local_authority_roles: [facilitateur]\n", roles)
+    roles = (
+        "local_authority_roles:\n  - {role: financeur, by: Région, as_of: 2013}\n"
+        "  - {role: financeur, by: Département, as_of: 2013}\n"
+    )
+    text = monograph_text("a").replace("local_authority_roles: [{role: facilitateur, as_of: 2013}]\n", roles)
+    assert roles in text
     write_project(tmp_path, {"a.md": text})
     model = analyse([parse_monograph(tmp_path / "a.md", grid)], grid)
     table = next(t for t in model.typology if t.attribute == "local_authority_roles")

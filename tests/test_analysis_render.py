@@ -45,7 +45,8 @@ def test_annexes_hold_the_full_matrix_and_say_when_no_scores(tmp_path, grid, roo
     _, annexes = render(tmp_path, grid, root)
     assert annexes.count('class="matrix"') == len(grid.sections)
     assert 'class="state-gap"' in annexes and "Rien sur ce point." in annexes
-    assert "les sources n'en donnent pour aucun pôle" in annexes
+    # no pole scored: the référentiel's annex is left out (and with it its Sommaire entry)
+    assert 'id="annexe-referentiel"' not in annexes
 
 
 def test_an_options_references_stay_on_one_line(tmp_path, grid, root):

@@ -110,7 +110,7 @@ def test_pieces_give_the_pages_of_the_one_pass_dossier(one_pass: Path, in_pieces
     assert (
         page_texts(in_pieces)[-1]
         .rstrip()
-        .endswith(f"page {len(page_texts(in_pieces))}/{len(page_texts(in_pieces))}")
+        .endswith(f"page\u00a0{len(page_texts(in_pieces))}/{len(page_texts(in_pieces))}")
     )
 
 

@@ -80,7 +80,7 @@ def html(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_citations_are_processed_wherever_markdown_is(html: str) -> None:
     assert "[@" not in html and "@essai" not in html
     # in the gap block, the annex summaries, the SWOT statement, the option, the editorial text
-    assert re.search(r'class="gap".*?Rien sur les emplois<span class="citation"', html, re.S)
+    assert re.search(r'class="gap".*?Rien sur les emplois \(<a href="#pole-0--ref-essai2013rapport"', html, re.S)
     assert html.count("Observatoire d’essai de l’économie solidaire 2013, p.") >= 6
 
 

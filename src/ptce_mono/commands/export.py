@@ -36,10 +36,11 @@ from ptce_mono.core.project_files import (
 from ptce_mono.sources.resources import PROJECT_SOURCES, template_folders
 
 FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
-# Our own markup (templates/partials/facts.html), not an author's: a pattern can read it.
+# Our own markup (templates/partials/facts.html), not an author's: a pattern can read it. A value
+# holds spans of its own (proper names kept whole): it ends with its cell.
 _FACTS_BOX = re.compile(r'<aside class="facts">.*?</aside>', re.DOTALL)
 _FACT = re.compile(
-    r'<span class="fact-label">(.*?)</span>\s*<span class="fact-value[^"]*"[^>]*>(.*?)</span>', re.DOTALL
+    r'<span class="fact-label">(.*?)</span>\s*<span class="fact-value[^"]*"[^>]*>(.*?)</span>\s*</td>', re.DOTALL
 )
 _SVG_IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
