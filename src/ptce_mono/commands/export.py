@@ -40,7 +40,8 @@ FORMATS = {"docx": "docx", "odt": "odt", "epub": "epub3"}
 # holds spans of its own (proper names kept whole): it ends with its cell.
 _FACTS_BOX = re.compile(r'<aside class="facts">.*?</aside>', re.DOTALL)
 _FACT = re.compile(
-    r'<span class="fact-label">(.*?)</span>\s*<span class="fact-value[^"]*"[^>]*>(.*?)</span>\s*</td>', re.DOTALL
+    r'<span class="fact-label">(.*?)</span>\s*<span class="fact-value[^"]*"[^>]*>(.*?)</span>\s*</td>',
+    re.DOTALL,
 )
 _SVG_IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
